@@ -1,0 +1,115 @@
+"""
+Exact scoring of organisations against capability-maturity standards.
+
+Standards come as model packs, found through the entry-point group
+``maturity_core.packs``::
+
+    >>> import maturity_core as mc
+    >>> pack = mc.load_pack("db12t1073")                    # doctest: +SKIP
+    >>> result = mc.score(pack, mc.Assessment.from_path("a.json"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._assessment import (
+    Assessment,
+    AssessmentMetadata,
+    Assessor,
+    Evidence,
+    RatingEntry,
+    Tailoring,
+    blank_assessment,
+    iter_assessment_problems,
+)
+from ._model import (
+    Band,
+    Level,
+    Method,
+    Node,
+    Pack,
+    Profile,
+    RatingOption,
+    Requirement,
+    Rubric,
+)
+from ._packs import (
+    PackInfo,
+    clear_pack_cache,
+    discover_packs,
+    iter_pack_problems,
+    load_pack,
+)
+from ._rules import RuleOutcome, get_rule, register_rule, rule_names
+from ._scoring import Result, TraceStep, ValidatorReport, score, validate
+from ._text import Text
+from .exceptions import (
+    AssessmentError,
+    IncompatiblePackError,
+    InputError,
+    InvalidPackError,
+    MaturityCoreError,
+    PackError,
+    PackNotFoundError,
+    Problem,
+    ScoringError,
+    UnknownRequirementError,
+    UnknownRuleError,
+)
+
+
+__all__ = [
+    "Assessment",
+    "AssessmentError",
+    "AssessmentMetadata",
+    "Assessor",
+    "Band",
+    "Evidence",
+    "IncompatiblePackError",
+    "InputError",
+    "InvalidPackError",
+    "Level",
+    "MaturityCoreError",
+    "Method",
+    "Node",
+    "Pack",
+    "PackError",
+    "PackInfo",
+    "PackNotFoundError",
+    "Problem",
+    "Profile",
+    "RatingEntry",
+    "RatingOption",
+    "Requirement",
+    "Result",
+    "Rubric",
+    "RuleOutcome",
+    "ScoringError",
+    "Tailoring",
+    "Text",
+    "TraceStep",
+    "UnknownRequirementError",
+    "UnknownRuleError",
+    "ValidatorReport",
+    "blank_assessment",
+    "clear_pack_cache",
+    "discover_packs",
+    "get_rule",
+    "iter_assessment_problems",
+    "iter_pack_problems",
+    "load_pack",
+    "register_rule",
+    "rule_names",
+    "score",
+    "validate",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version  # noqa: PLC0415
+
+        return version("maturity-core")
+    msg = f"module {__name__} has no attribute {name}"
+    raise AttributeError(msg)

@@ -1,0 +1,142 @@
+"""Human-readable output for the command line (rich tables, no colour
+unless writing to a terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import IO, Any
+
+from ._format import decimal, exact
+from ._model import ROOT, Node
+from ._packs import PackInfo
+from ._scoring import Result
+
+
+def _console(stream: IO[str]) -> Any:
+    from rich.console import Console  # noqa: PLC0415 -- only the CLI needs rich
+
+    return Console(
+        file=stream,
+        width=110,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+
+
+def render_packs(infos: Sequence[PackInfo], stream: IO[str]) -> None:
+    """A table of installed packs."""
+    from rich.table import Table  # noqa: PLC0415
+
+    console = _console(stream)
+    if not infos:
+        console.print("No model packs are installed.")
+        return
+    table = Table(title="Installed model packs")
+    for col in ("id", "distribution", "version", "package"):
+        table.add_column(col)
+    for info in infos:
+        table.add_row(
+            info.id,
+            info.dist_name or "",
+            info.dist_version or "",
+            info.entry_point,
+        )
+    console.print(table)
+
+
+def _two(value: Any) -> str:
+    return "" if value is None else decimal(value)
+
+
+def render_result(result: Result, stream: IO[str], *, lang: str = "zh") -> None:
+    """The level-score table, per-node scores, the level and the trace."""
+    from rich.table import Table  # noqa: PLC0415
+
+    console = _console(stream)
+    pack = result.pack
+    meta = result.assessment.metadata
+    console.print(
+        f"Pack:         {pack.id} {pack.version} — {pack.title.get(lang)}"
+    )
+    prof = pack.profiles[result.profile]
+    console.print(f"Profile:      {prof.id} ({prof.name.get(lang)})")
+    console.print(f"Rule:         {result.rule} (gate {decimal(result.gate)})")
+    if meta.organisation:
+        console.print(f"Organisation: {meta.organisation}")
+    if meta.date:
+        console.print(f"Date:         {meta.date}")
+    if result.tailored:
+        console.print(
+            "Tailored out: "
+            + ", ".join(f"{t.node} ({t.reason})" for t in result.tailored)
+        )
+
+    levels = Table(title="Level scores", title_justify="left")
+    levels.add_column("Level", justify="right")
+    levels.add_column("Name")
+    levels.add_column("X", justify="right")
+    levels.add_column("Exact", justify="right")
+    levels.add_column("Gate")
+    levels.add_column("Counted")
+    for lv, x in zip(pack.levels, result.level_scores, strict=True):
+        levels.add_row(
+            str(lv.number),
+            lv.name.get(lang),
+            decimal(x),
+            exact(x),
+            "pass" if x >= result.gate else "fail",
+            "yes" if lv.number <= result.counted_levels else "no",
+        )
+    console.print(levels)
+
+    nodes = Table(title="Scores by node and level", title_justify="left")
+    nodes.add_column("Node")
+    for lv in pack.levels:
+        nodes.add_column(f"L{lv.number}", justify="right")
+
+    def add(node: Node, depth: int) -> None:
+        if node.id != ROOT:
+            if node.id not in result.nodes:
+                return
+            scores = result.nodes[node.id]
+            nodes.add_row(
+                "  " * depth + node.name.get(lang),
+                *(_two(scores.get(lv.number)) for lv in pack.levels),
+            )
+        # A domain whose only child is a subdomain of the same name is
+        # shown once.
+        if (
+            len(node.children) == 1
+            and node.children[0].name == node.name
+            and node.children[0].is_leaf
+        ):
+            return
+        for child in node.children:
+            add(child, depth + (node.id != ROOT))
+
+    add(pack.root, 0)
+    console.print(nodes)
+
+    name = result.level_name
+    console.print(
+        f"Score S = {decimal(result.score)} (exact {exact(result.score)}); "
+        f"level {result.level}: {name.get(lang)}"
+    )
+    console.print("Trace:")
+    for step in result.trace:
+        console.print(f"  - {step.message}")
+    for report in result.validators:
+        console.print(f"Validator {report.name}: {report.status}")
+
+
+def render_validation(outcomes: Sequence[dict[str, Any]], stream: IO[str]) -> None:
+    """One line per checked file, then its problems."""
+    console = _console(stream)
+    for entry in outcomes:
+        if entry["valid"]:
+            console.print(f"{entry['file']}: valid {entry['kind']}")
+        else:
+            console.print(f"{entry['file']}: invalid")
+            console.print(entry["error"], markup=False)

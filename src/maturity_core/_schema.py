@@ -1,0 +1,82 @@
+"""The JSON Schemas shipped with the core, and problems found with them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from .exceptions import Problem
+
+
+SCHEMA_NAMES = ("pack", "assessment", "result")
+
+
+@cache
+def registry() -> Registry[Any]:
+    """All core schemas, crawled into one registry."""
+    resources = []
+    for name in SCHEMA_NAMES:
+        contents = json.loads(
+            files(__package__)
+            .joinpath("schemas", f"{name}.schema.json")
+            .read_text("utf-8")
+        )
+        resources.append(Resource.from_contents(contents))
+    return (Registry().with_resources(
+        (r.contents["$id"], r) for r in resources
+    )).crawl()
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The schema *name* (``pack``, ``assessment`` or ``result``)."""
+    contents: dict[str, Any] = registry().contents(f"urn:maturity-core:{name}:1")
+    return contents
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """A reusable validator for schema *name*."""
+    return Draft202012Validator(schema(name), registry=registry())
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "additionalProperties" and isinstance(
+        error.schema, dict
+    ):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(
+            set(error.instance) - set(allowed)
+            if isinstance(error.instance, dict)
+            else ()
+        )
+        return (
+            f"unknown field{'s' if len(extra) != 1 else ''} "
+            f"{', '.join(map(repr, extra))}; valid fields: "
+            f"{', '.join(allowed)}"
+        )
+    if error.validator == "required":
+        return f"{error.message}"
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        valid = ", ".join(repr(v) for v in error.validator_value)
+        return f"{error.instance!r} is not valid; valid values: {valid}"
+    message = error.message
+    if len(message) > 300:
+        message = message[:300] + "…"
+    return message
+
+
+def iter_schema_problems(name: str, data: Any) -> Iterator[Problem]:
+    """Yield a :class:`Problem` for every schema error in *data*."""
+    errors = sorted(
+        validator(name).iter_errors(data),
+        key=lambda e: [str(p) for p in e.absolute_path],
+    )
+    for error in errors:
+        yield Problem(error.json_path, _message(error), "schema")

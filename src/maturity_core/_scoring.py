@@ -1,0 +1,414 @@
+"""Exact scoring: the oracle every other path must agree with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from ._assessment import Assessment, Tailoring, iter_assessment_problems
+from ._format import decimal, exact, fmt
+from ._model import ROOT, Pack, Profile
+from ._packs import load_validator
+from ._rules import get_rule
+from ._text import Text
+from .exceptions import AssessmentError, Problem, ScoringError
+
+
+UNRATED_POLICIES = ("error", "none")
+
+
+@attrs.frozen
+class TraceStep:
+    """
+    One step of the explanation of a result.
+
+    Args:
+        kind: ``scope``, ``level``, ``rule``, ``band`` or ``note``.
+        message: The step in words.
+        data: The numbers behind it (exact strings).
+
+    .. versionadded:: 0.1.0
+    """
+
+    kind: str
+    message: str
+    data: Mapping[str, Any] = attrs.field(
+        factory=lambda: MappingProxyType({})
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {"kind": self.kind, "message": self.message, "data": dict(self.data)}
+
+
+@attrs.frozen
+class ValidatorReport:
+    """
+    What one pack validator said about an assessment.
+
+    ``status`` is ``passed``, ``failed`` or ``skipped`` (untrusted pack).
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str
+    status: str
+    problems: tuple[Problem, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "name": self.name,
+            "status": self.status,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@attrs.frozen(eq=False)
+class Result:
+    """
+    The exact outcome of scoring one assessment.
+
+    ``nodes`` maps every in-scope node to its score per level (a level is
+    missing where the node has nothing scorable at it); ``level_scores``
+    holds X_1..X_N; ``score`` is S and ``level`` the level reached (0 for
+    none).
+
+    .. versionadded:: 0.1.0
+    """
+
+    pack: Pack
+    profile: str
+    rule: str
+    gate: Fraction
+    level_scores: tuple[Fraction, ...]
+    score: Fraction
+    level: int
+    counted_levels: int
+    nodes: Mapping[str, Mapping[int, Fraction]]
+    tailored: tuple[Tailoring, ...]
+    trace: tuple[TraceStep, ...]
+    validators: tuple[ValidatorReport, ...]
+    assessment: Assessment
+
+    @property
+    def level_name(self) -> Text:
+        """The name of the level reached."""
+        return self.pack.level_name(self.level)
+
+    def node_score(self, node_id: str, level: int) -> Fraction | None:
+        """The score of *node_id* at *level*, or ``None`` if absent."""
+        return self.nodes.get(node_id, {}).get(level)
+
+    def to_dict(self) -> dict[str, Any]:
+        """
+        The result as JSON-ready data; every number is an exact string.
+        """
+        from . import __version__  # noqa: PLC0415 -- avoid an import cycle
+
+        meta = self.assessment.metadata.to_dict()
+        return {
+            "format": 1,
+            "pack": self.pack.id,
+            "pack_version": self.pack.version,
+            "pack_hash": self.pack.content_hash,
+            "core_version": __version__,
+            "profile": self.profile,
+            "rule": self.rule,
+            "gate": exact(self.gate),
+            "score": exact(self.score),
+            "score_decimal": decimal(self.score),
+            "level": self.level,
+            "level_name": self.level_name.to_dict(),
+            "counted_levels": self.counted_levels,
+            "level_scores": {
+                str(n): exact(x)
+                for n, x in zip(
+                    self.pack.level_numbers, self.level_scores, strict=True
+                )
+            },
+            "nodes": {
+                node: {str(k): exact(v) for k, v in levels.items()}
+                for node, levels in self.nodes.items()
+            },
+            "tailored": [t.to_dict() for t in self.tailored],
+            "metadata": meta,
+            "validators": [v.to_dict() for v in self.validators],
+            "trace": [s.to_dict() for s in self.trace],
+        }
+
+
+def _check(
+    pack: Pack, assessment: Assessment, profile: Profile
+) -> list[Problem]:
+    return list(iter_assessment_problems(pack, assessment, profile))
+
+
+def run_validators(
+    pack: Pack, assessment: Assessment
+) -> tuple[ValidatorReport, ...]:
+    """
+    Run *pack*'s validators on *assessment* (skipped for untrusted packs).
+
+    .. versionadded:: 0.1.0
+    """
+    reports = []
+    for name in pack.validators:
+        if not pack.trusted:
+            reports.append(ValidatorReport(name, "skipped"))
+            continue
+        func = load_validator(name)
+        problems = tuple(func(pack, assessment))
+        reports.append(
+            ValidatorReport(name, "failed" if problems else "passed", problems)
+        )
+    return tuple(reports)
+
+
+def resolve_profile(
+    pack: Pack, assessment: Assessment, profile: str | None
+) -> Profile:
+    """The profile to score with: argument, then assessment, then default."""
+    wanted = profile or assessment.profile
+    if wanted is not None and wanted not in pack.profiles:
+        raise AssessmentError(
+            [
+                Problem(
+                    "$.profile",
+                    f"pack {pack.id} has no profile {wanted!r}; valid "
+                    f"profiles: {', '.join(pack.profiles)}",
+                    "unknown-profile",
+                )
+            ],
+            assessment.source,
+        )
+    return pack.get_profile(wanted)
+
+
+def validate(
+    pack: Pack, assessment: Assessment, *, profile: str | None = None
+) -> tuple[ValidatorReport, ...]:
+    """
+    Check *assessment* against *pack* without scoring it.
+
+    Raises:
+        AssessmentError: With every problem, the pack validators' included.
+
+    .. versionadded:: 0.1.0
+    """
+    prof = resolve_profile(pack, assessment, profile)
+    problems = _check(pack, assessment, prof)
+    if problems:
+        _raise(problems, assessment.source)
+    reports = run_validators(pack, assessment)
+    failed = [p for r in reports for p in r.problems]
+    if failed:
+        _raise(failed, assessment.source)
+    return reports
+
+
+def _raise(problems: list[Problem], source: str | None) -> None:
+    from .exceptions import UnknownRequirementError  # noqa: PLC0415
+
+    if all(p.code == "unknown-requirement" for p in problems):
+        raise UnknownRequirementError(problems, source)
+    raise AssessmentError(problems, source)
+
+
+def _in_scope(
+    pack: Pack, profile: Profile, tailored: Iterable[str]
+) -> frozenset[str]:
+    cut = set(tailored)
+    scope = set()
+    for nid in profile.scope:
+        if nid in cut or any(a in cut for a in pack.ancestors(nid)):
+            continue
+        scope.add(nid)
+    return frozenset(scope)
+
+
+def score(
+    pack: Pack,
+    assessment: Assessment,
+    *,
+    profile: str | None = None,
+    rule: str | None = None,
+    unrated: str = "error",
+) -> Result:
+    """
+    Score *assessment* against *pack* exactly.
+
+    Args:
+        pack: A loaded pack (:func:`load_pack`).
+        assessment: The ratings (:meth:`Assessment.from_path`).
+        profile: Weight profile; the assessment's, else the pack default.
+        rule: Level rule; the assessment's, else the pack's.
+        unrated: ``"error"`` (default) refuses unrated in-scope
+            requirements; ``"none"`` scores them as the rubric's lowest
+            value.
+
+    Raises:
+        AssessmentError: If the assessment does not fit the pack.
+        UnknownRuleError: If *rule* names no registered rule.
+        ScoringError: If requirements are unrated and *unrated* is
+            ``"error"``.
+
+    .. versionadded:: 0.1.0
+    """
+    if unrated not in UNRATED_POLICIES:
+        msg = (
+            f"unrated must be one of {', '.join(UNRATED_POLICIES)} "
+            f"(got {unrated!r})"
+        )
+        raise ValueError(msg)
+    prof = resolve_profile(pack, assessment, profile)
+    reports = validate(pack, assessment, profile=prof.id)
+    rule_name = rule or assessment.rule or pack.method.rule
+    level_rule = get_rule(rule_name)
+    scope = _in_scope(pack, prof, (t.node for t in assessment.tailoring))
+    if not any(pack.nodes[n].is_leaf for n in scope if n != ROOT):
+        raise ScoringError(
+            "tailoring leaves nothing in scope to score", assessment.source
+        )
+
+    ratings = assessment.ratings_by_id
+    lowest = min(o.value for o in pack.rubric.options)
+    levels = pack.level_numbers
+    # Per leaf and level: the values of scorable requirements.
+    values: dict[str, dict[int, list[Fraction]]] = {}
+    missing = []
+    for req in pack.requirements:
+        if req.node not in scope:
+            continue
+        rating = ratings.get(req.id)
+        if rating is None:
+            if unrated == "error":
+                missing.append(req.id)
+                continue
+            value: Fraction | None = lowest
+        else:
+            value = pack.rubric.value(rating)
+        per_level = values.setdefault(req.node, {})
+        bucket = per_level.setdefault(req.level, [])
+        if value is not None:
+            bucket.append(value)
+    if missing:
+        raise ScoringError(
+            f"{len(missing)} requirement{'s' if len(missing) != 1 else ''} "
+            f"in scope {'are' if len(missing) != 1 else 'is'} unrated "
+            f"(first: {', '.join(missing[:5])}); rate them, tailor their "
+            "node out, or score with unrated='none' (CLI: --unrated none)",
+            assessment.source,
+        )
+
+    nodes: dict[str, dict[int, Fraction]] = {}
+
+    def visit(nid: str) -> dict[int, Fraction]:
+        node = pack.nodes[nid]
+        out: dict[int, Fraction] = {}
+        if node.is_leaf:
+            for k, vals in values.get(nid, {}).items():
+                if vals:
+                    out[k] = sum(vals, Fraction(0)) / len(vals)
+        else:
+            kids = [c.id for c in node.children if c.id in scope]
+            child_scores = {c: visit(c) for c in kids}
+            for k in levels:
+                present = [c for c in kids if k in child_scores[c]]
+                if not present:
+                    continue
+                total_w = sum(
+                    (prof.weights[c] for c in present), Fraction(0)
+                )
+                if total_w == 0:
+                    continue
+                acc = sum(
+                    (prof.weights[c] * child_scores[c][k] for c in present),
+                    Fraction(0),
+                )
+                out[k] = acc / total_w
+        if nid != ROOT:
+            nodes[nid] = dict(sorted(out.items()))
+        return out
+
+    root_scores = visit(ROOT)
+    trace: list[TraceStep] = []
+    if assessment.tailoring:
+        trace.append(
+            TraceStep(
+                "scope",
+                "tailored out: "
+                + "; ".join(f"{t.node} ({t.reason})" for t in assessment.tailoring)
+                + "; the remaining weights are renormalised exactly",
+                {"tailored": [t.node for t in assessment.tailoring]},
+            )
+        )
+    level_scores = []
+    for k in levels:
+        x = root_scores.get(k)
+        if x is None:
+            trace.append(
+                TraceStep(
+                    "level",
+                    f"level {k}: nothing in scope is scorable at this level "
+                    "(all not applicable); X = 0",
+                    {"level": k, "x": "0", "empty": True},
+                )
+            )
+            x = Fraction(0)
+        level_scores.append(x)
+    outcome = level_rule(tuple(level_scores), pack.method.gate)
+    for k, step in enumerate(outcome.steps, start=1):
+        trace.append(
+            TraceStep(
+                "rule",
+                step,
+                {"level": k, "x": exact(level_scores[k - 1])},
+            )
+        )
+    s = outcome.score
+    level = 0
+    band_min = None
+    for band in pack.method.bands:
+        if band.min <= s:
+            level, band_min = band.level, band.min
+    name = pack.level_name(level)
+    if band_min is None:
+        first = pack.method.bands[0].min
+        trace.append(
+            TraceStep(
+                "band",
+                f"S = {fmt(s)} < {fmt(first)}, the lowest band: no level",
+                {"score": exact(s), "level": 0},
+            )
+        )
+    else:
+        nxt = [b.min for b in pack.method.bands if b.level > level]
+        upper = f" < {fmt(nxt[0])}" if nxt else ""
+        trace.append(
+            TraceStep(
+                "band",
+                f"{fmt(band_min)} ≤ S = {fmt(s)}{upper}: level {level} "
+                f"{name.get('zh')} ({name.get('en')})",
+                {"score": exact(s), "level": level, "min": exact(band_min)},
+            )
+        )
+    return Result(
+        pack=pack,
+        profile=prof.id,
+        rule=rule_name,
+        gate=pack.method.gate,
+        level_scores=tuple(level_scores),
+        score=s,
+        level=level,
+        counted_levels=outcome.counted,
+        nodes=MappingProxyType(nodes),
+        tailored=assessment.tailoring,
+        trace=tuple(trace),
+        validators=reports,
+        assessment=assessment,
+    )

@@ -1,0 +1,276 @@
+"""
+The ``maturity`` command line.
+
+Exit status: 0 success, 1 invalid input (the message names the file and
+the JSON path), 2 usage error.  ``--format json`` gives exact strings for
+every number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+from . import _jsonio
+from ._assessment import Assessment, blank_assessment
+from ._packs import discover_packs, load_pack, pack_from_data
+from ._render import render_packs, render_result, render_validation
+from ._scoring import UNRATED_POLICIES, score, validate
+from .exceptions import MaturityCoreError
+
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Exit(Exception):  # noqa: N818 -- internal control flow, not an error
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    stream: IO[str] = sys.stderr
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        if message:
+            (self.stream if file is not sys.stdout else _Parser.out).write(
+                message
+            )
+
+    out: IO[str] = sys.stdout
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            self.stream.write(message)
+        raise _Exit(status)
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog="maturity",
+        description="Score organisations against capability-maturity "
+        "standards installed as model packs.",
+    )
+    parser.add_argument(
+        "--version", action="store_true", help="print the version and exit"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("packs", help="list installed model packs")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser(
+        "template", help="write a blank assessment for a pack and profile"
+    )
+    p.add_argument("pack", help="installed pack id, or a pack directory")
+    p.add_argument("--profile", help="weight profile (default: the pack's)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--format", choices=("json",), default="json")
+    p.add_argument("-o", "--output", type=Path, help="write to this file")
+
+    p = sub.add_parser("score", help="score an assessment exactly")
+    p.add_argument("assessment", type=Path, help="assessment JSON file")
+    _pack_options(p)
+    p.add_argument("--rule", help="level rule (default: the pack's)")
+    p.add_argument(
+        "--unrated",
+        choices=UNRATED_POLICIES,
+        default="error",
+        help="how to treat unrated requirements (default: error)",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("-o", "--output", type=Path, help="write to this file")
+
+    p = sub.add_parser(
+        "validate",
+        help="check assessment files (or pack.json files) without scoring",
+    )
+    p.add_argument("files", type=Path, nargs="+")
+    _pack_options(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def _pack_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--pack",
+        help="pack id or directory to use instead of the assessment's pack",
+    )
+    p.add_argument("--profile", help="weight profile to use")
+
+
+def _emit(text: str, output: Path | None, stdout: IO[str]) -> None:
+    if output is None:
+        stdout.write(text)
+    else:
+        _jsonio.write_text_atomic(output, text)
+
+
+def _cmd_packs(args: argparse.Namespace, stdout: IO[str]) -> int:
+    infos = discover_packs()
+    if args.format == "json":
+        rows = []
+        for info in infos:
+            row: dict[str, Any] = info.to_dict()
+            try:
+                pack = load_pack(info.id)
+            except MaturityCoreError as e:
+                row["error"] = str(e)
+            else:
+                row |= {
+                    "version": pack.version,
+                    "title": pack.title.to_dict(),
+                    "profiles": list(pack.profiles),
+                    "levels": len(pack.levels),
+                    "requirements": len(pack.requirements),
+                    "rule": pack.method.rule,
+                }
+            rows.append(row)
+        stdout.write(_jsonio.dumps(rows))
+        return EXIT_OK
+    render_packs(infos, stdout)
+    return EXIT_OK
+
+
+def _cmd_template(args: argparse.Namespace, stdout: IO[str]) -> int:
+    pack = load_pack(args.pack)
+    if args.profile and args.profile not in pack.profiles:
+        msg = (
+            f"pack {pack.id} has no profile {args.profile!r}; valid profiles: "
+            f"{', '.join(pack.profiles)}"
+        )
+        raise _UsageError(msg)
+    data = blank_assessment(pack, args.profile, lang=args.lang)
+    _emit(_jsonio.dumps(data), args.output, stdout)
+    return EXIT_OK
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _load_for(assessment: Assessment, ref: str | None) -> Any:
+    return load_pack(ref or assessment.pack)
+
+
+def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
+    if args.output is not None and args.output.resolve() == args.assessment.resolve():
+        msg = "the output file must not be the input assessment"
+        raise _UsageError(msg)
+    assessment = Assessment.from_path(args.assessment)
+    pack = _load_for(assessment, args.pack)
+    result = score(
+        pack,
+        assessment,
+        profile=args.profile,
+        rule=args.rule,
+        unrated=args.unrated,
+    )
+    if args.format == "json":
+        _emit(_jsonio.dumps(result.to_dict()), args.output, stdout)
+    elif args.output is not None:
+        from io import StringIO  # noqa: PLC0415
+
+        buf = StringIO()
+        render_result(result, buf, lang=args.lang)
+        _emit(buf.getvalue(), args.output, stdout)
+    else:
+        render_result(result, stdout, lang=args.lang)
+    return EXIT_OK
+
+
+def _is_pack_data(data: Any) -> bool:
+    return isinstance(data, dict) and "nodes" in data and "requirements" in data
+
+
+def _cmd_validate(args: argparse.Namespace, stdout: IO[str]) -> int:
+    outcomes: list[dict[str, Any]] = []
+    status = EXIT_OK
+    for path in args.files:
+        entry: dict[str, Any] = {"file": str(path)}
+        try:
+            data = _jsonio.read_json(path)
+            if _is_pack_data(data):
+                pack = pack_from_data(data, source=str(path))
+                entry |= {"kind": "pack", "id": pack.id, "valid": True}
+            else:
+                assessment = Assessment.from_dict(data, source=str(path))
+                pack = _load_for(assessment, args.pack)
+                reports = validate(pack, assessment, profile=args.profile)
+                entry |= {
+                    "kind": "assessment",
+                    "pack": pack.id,
+                    "valid": True,
+                    "validators": [r.to_dict() for r in reports],
+                }
+        except MaturityCoreError as e:
+            status = EXIT_INVALID
+            problems = getattr(e, "problems", None)
+            entry |= {
+                "valid": False,
+                "error": str(e),
+                "problems": [p.to_dict() for p in problems]
+                if problems
+                else [],
+            }
+        outcomes.append(entry)
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(outcomes))
+    else:
+        render_validation(outcomes, stdout)
+    return status
+
+
+def run(
+    argv: Sequence[str] | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """
+    Run the command line with *argv*, writing to *stdout* and *stderr*.
+
+    Returns the exit status instead of exiting.
+
+    .. versionadded:: 0.1.0
+    """
+    stdout = stdout if stdout is not None else sys.stdout
+    stderr = stderr if stderr is not None else sys.stderr
+    parser = _parser()
+    _Parser.stream = stderr
+    _Parser.out = stdout
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except _Exit as e:
+        return e.status
+    if args.version:
+        from . import __version__  # noqa: PLC0415
+
+        stdout.write(f"maturity-core {__version__}\n")
+        return EXIT_OK
+    commands = {
+        "packs": _cmd_packs,
+        "template": _cmd_template,
+        "score": _cmd_score,
+        "validate": _cmd_validate,
+    }
+    if args.command is None:
+        parser.print_usage(stderr)
+        stderr.write("maturity: error: a command is required\n")
+        return EXIT_USAGE
+    try:
+        return commands[args.command](args, stdout)
+    except _UsageError as e:
+        stderr.write(f"maturity: error: {e}\n")
+        return EXIT_USAGE
+    except MaturityCoreError as e:
+        stderr.write(f"maturity: error: {e}\n")
+        return EXIT_INVALID
+
+
+def main() -> NoReturn:
+    """The console-script entry point."""
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,260 @@
+"""
+The errors *maturity-core* raises.
+
+Every error a user can cause is a :class:`MaturityCoreError`.  Each concrete
+error also subclasses the builtin exception it refines, so callers that
+already catch :class:`ValueError` or :class:`LookupError` keep working.
+Messages name the file, the place (a JSON path) and what would be valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+
+@attrs.frozen
+class Problem:
+    """
+    One thing wrong with an input, and where it is.
+
+    Args:
+        json_path: Where the problem is, as a JSON path (``$.ratings[3]``).
+        message: What is wrong and what would be valid.
+        code: A stable machine-readable kind, such as ``unknown-requirement``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    json_path: str
+    message: str
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.json_path}: {self.message}"
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the problem as JSON-ready data."""
+        return {
+            "json_path": self.json_path,
+            "message": self.message,
+            "code": self.code,
+        }
+
+
+def _where(source: str | None) -> str:
+    return f"{source}: " if source else ""
+
+
+def _listing(problems: Sequence[Problem], limit: int = 50) -> str:
+    lines = [f"  - {p}" for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"  … and {len(problems) - limit} more")
+    return "\n".join(lines)
+
+
+class MaturityCoreError(Exception):
+    """
+    The root of every error a user of *maturity-core* can cause.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class InputError(MaturityCoreError, ValueError):
+    """
+    A file could not be read as the kind of input it should be.
+
+    Raised for unreadable files, bytes that are not UTF-8, malformed JSON,
+    duplicate keys and non-finite numbers.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, source: str | None, json_path: str, message: str):
+        super().__init__(source, json_path, message)
+        self.source = source
+        self.json_path = json_path
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{_where(self.source)}{self.json_path}: {self.message}"
+
+
+class PackError(MaturityCoreError):
+    """
+    Something is wrong with a model pack.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class PackNotFoundError(PackError, LookupError):
+    """
+    No installed pack has the requested id, and it is not a path.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, pack_id: str, installed: Sequence[str]):
+        super().__init__(pack_id, tuple(installed))
+        self.pack_id = pack_id
+        self.installed = tuple(installed)
+
+    def __str__(self) -> str:
+        known = ", ".join(self.installed) if self.installed else "none"
+        return (
+            f"no model pack {self.pack_id!r} is installed and no pack.json "
+            f"exists at that path (installed packs: {known})"
+        )
+
+
+class InvalidPackError(PackError, ValueError):
+    """
+    A pack's data breaks the pack schema or the core's semantic checks.
+
+    ``problems`` lists every problem found, each with its JSON path.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self,
+        pack_id: str | None,
+        problems: Sequence[Problem],
+        source: str | None = None,
+    ):
+        super().__init__(pack_id, tuple(problems), source)
+        self.pack_id = pack_id
+        self.problems = tuple(problems)
+        self.source = source
+
+    def __str__(self) -> str:
+        name = f"pack {self.pack_id!r}" if self.pack_id else "pack"
+        n = len(self.problems)
+        return (
+            f"{_where(self.source)}{name} is invalid "
+            f"({n} problem{'s' if n != 1 else ''}):\n"
+            f"{_listing(self.problems)}"
+        )
+
+
+class IncompatiblePackError(PackError):
+    """
+    A pack declares a data format newer than this core can read.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self,
+        pack_id: str | None,
+        format: int,  # noqa: A002 -- mirrors the pack field's name
+        supported: int,
+        source: str | None = None,
+    ):
+        super().__init__(pack_id, format, supported, source)
+        self.pack_id = pack_id
+        self.format = format
+        self.supported = supported
+        self.source = source
+
+    def __str__(self) -> str:
+        return (
+            f"{_where(self.source)}$.format: pack {self.pack_id!r} uses pack "
+            f"format {self.format}, but this maturity-core reads formats up "
+            f"to {self.supported}; upgrade maturity-core to load it"
+        )
+
+
+class AssessmentError(MaturityCoreError, ValueError):
+    """
+    An assessment does not fit its pack or the assessment schema.
+
+    ``problems`` lists every problem found; ``json_path`` is the first one's.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, problems: Sequence[Problem], source: str | None = None):
+        super().__init__(tuple(problems), source)
+        self.problems = tuple(problems)
+        self.source = source
+
+    @property
+    def json_path(self) -> str:
+        """The JSON path of the first problem."""
+        return self.problems[0].json_path if self.problems else "$"
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        return (
+            f"{_where(self.source)}assessment is invalid "
+            f"({n} problem{'s' if n != 1 else ''}):\n"
+            f"{_listing(self.problems)}"
+        )
+
+
+class UnknownRequirementError(AssessmentError, KeyError):
+    """
+    An assessment rates a requirement id its pack does not have.
+
+    .. versionadded:: 0.1.0
+    """
+
+    # KeyError quotes its argument in str(); keep the readable message.
+    __str__ = AssessmentError.__str__
+
+
+class UnknownRuleError(MaturityCoreError, LookupError):
+    """
+    No level rule is registered under the requested name.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, name: str, known: Sequence[str]):
+        super().__init__(name, tuple(known))
+        self.name = name
+        self.known = tuple(known)
+
+    def __str__(self) -> str:
+        return (
+            f"unknown level rule {self.name!r}; registered rules: "
+            f"{', '.join(self.known)}"
+        )
+
+
+class ScoringError(MaturityCoreError):
+    """
+    A valid assessment cannot be scored as asked.
+
+    For example: requirements in scope are unrated and the caller asked
+    for unrated requirements to be an error.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, message: str, source: str | None = None):
+        super().__init__(message, source)
+        self.message = message
+        self.source = source
+
+    def __str__(self) -> str:
+        return f"{_where(self.source)}{self.message}"
+
+
+__all__ = [
+    "AssessmentError",
+    "IncompatiblePackError",
+    "InputError",
+    "InvalidPackError",
+    "MaturityCoreError",
+    "PackError",
+    "PackNotFoundError",
+    "Problem",
+    "ScoringError",
+    "UnknownRequirementError",
+    "UnknownRuleError",
+]
