@@ -28,8 +28,11 @@ def decimal(value: Fraction, places: int = 2) -> str:
 
 
 def fmt(value: Fraction) -> str:
-    """Readable: the decimal if exact in 4 places, else ``n/d (≈ dec)``."""
+    """
+    Readable: the decimal if it is exact in 4 places, else 4 places
+    truncated and marked with an ellipsis (``0.9618…``).
+    """
     four = value * 10**4
     if four.denominator == 1:
         return format(Decimal(four.numerator).scaleb(-4).normalize(), "f")
-    return f"{value} (≈ {decimal(value, 4)})"
+    return f"{decimal(value, 4)}…"

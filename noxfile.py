@@ -1,0 +1,74 @@
+# /// script
+# dependencies = ["nox>=2025.2.9"]
+# ///
+"""Development sessions: tests, packs, typing, lint (and opt-in slow ones)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests"]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+PACKS = sorted(str(p.parent) for p in ROOT.glob("packs/*/pyproject.toml"))
+
+
+def _install(session: nox.Session, *groups: str) -> None:
+    """The core and every first-party pack from the working tree."""
+    session.install(".", *PACKS)
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the core's and every pack's tests against real installs."""
+    _install(session, "tests")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def packs(session: nox.Session) -> None:
+    """Validate every installed pack and run its test vectors."""
+    _install(session)
+    session.run(
+        "python",
+        "-c",
+        "import maturity_core as mc\n"
+        "from maturity_core.testing import check_vectors\n"
+        "for info in mc.discover_packs():\n"
+        "    n = check_vectors(mc.load_pack(info.id))\n"
+        "    print(f'{info.id}: {n} vectors passed')\n",
+    )
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """Type-check the core with mypy --strict."""
+    _install(session, "typing")
+    session.run("mypy")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Lint with ruff."""
+    session.install("ruff")
+    session.run("ruff", "check", "src")
+
+
+@nox.session(default=False)
+def properties(session: nox.Session) -> None:
+    """Run the property tests with a large example budget (slow)."""
+    _install(session, "tests")
+    session.run(
+        "pytest",
+        "-m",
+        "property",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "ci"},
+    )

@@ -1,0 +1,217 @@
+"""
+Helpers for pack authors: check a pack and run its test vectors.
+
+A pack ships test vectors as JSON files in a ``vectors/`` folder beside
+its ``pack.json``.  Each vector names a profile and rule, gives the
+assessment (literally, or as a *recipe*) and the expected exact results
+computed by hand from the standard::
+
+    {
+      "name": "uniform-ratings",
+      "description": "…",
+      "derivation": ["X_1 = 1 …", "S = 33/10 …"],
+      "profile": "discrete",
+      "rule": "cumulative-gated",
+      "recipe": {
+        "default": {"1": "full", "2": "full", "3": "most"},
+        "nodes": {"production-operations": {"2": "none"}},
+        "requirements": {"data.data-sharing.l1": "partial"},
+        "tailoring": [{"node": "service", "reason": "…"}]
+      },
+      "expected": {"score": "33/10", "level": 3,
+                   "level_scores": {"1": "1"}, "nodes": {"data": {"1": "1"}}}
+    }
+
+A recipe rates every in-scope requirement by its level (``default``),
+then overrides by node (every leaf below the node, at the given levels),
+then by requirement id.  Unlisted levels are rated with the rubric's
+lowest option.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._assessment import Assessment
+from ._model import Pack
+from ._packs import iter_pack_problems
+from ._scoring import Result, score
+from .exceptions import Problem
+
+
+@attrs.frozen
+class Vector:
+    """
+    One test vector of a pack.
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str
+    data: Mapping[str, Any]
+    source: str
+
+
+@attrs.frozen
+class VectorOutcome:
+    """
+    Whether a vector's expected results were met, and how not.
+
+    .. versionadded:: 0.1.0
+    """
+
+    vector: Vector
+    mismatches: tuple[str, ...]
+    result: Result
+
+    @property
+    def passed(self) -> bool:
+        """Whether every expectation held."""
+        return not self.mismatches
+
+
+def check_pack(pack_data: Any) -> list[Problem]:
+    """
+    Every problem with *pack_data* (empty if valid).
+
+    .. versionadded:: 0.1.0
+    """
+    return list(iter_pack_problems(pack_data))
+
+
+def _vector_dir(pack: Pack) -> Any:
+    if pack.source.endswith("/pack.json") and not Path(pack.source).exists():
+        package = pack.source.removesuffix("/pack.json")
+        return files(package).joinpath("vectors")
+    return Path(pack.source).parent / "vectors"
+
+
+def iter_vectors(pack: Pack) -> Iterator[Vector]:
+    """
+    The test vectors shipped beside *pack*'s ``pack.json``, by file name.
+
+    .. versionadded:: 0.1.0
+    """
+    folder = _vector_dir(pack)
+    if not folder.is_dir():
+        return
+    entries = sorted(
+        (e for e in folder.iterdir() if e.name.endswith(".json")),
+        key=lambda e: e.name,
+    )
+    for entry in entries:
+        data = json.loads(entry.read_text("utf-8"))
+        yield Vector(data.get("name", entry.name), data, str(entry))
+
+
+def assessment_from_recipe(
+    pack: Pack, profile: str | None, recipe: Mapping[str, Any]
+) -> Assessment:
+    """
+    Build a complete assessment of *pack* from a vector *recipe*.
+
+    .. versionadded:: 0.1.0
+    """
+    prof = pack.get_profile(profile)
+    lowest = min(pack.rubric.options, key=lambda o: o.value).id
+    default = {int(k): v for k, v in recipe.get("default", {}).items()}
+    by_node = {
+        node: {int(k): v for k, v in levels.items()}
+        for node, levels in recipe.get("nodes", {}).items()
+    }
+    by_req = dict(recipe.get("requirements", {}))
+    ratings = []
+    for req in pack.requirements:
+        if req.node not in prof.scope:
+            continue
+        rating = default.get(req.level, lowest)
+        lineage = [req.node, *pack.ancestors(req.node)]
+        for node, levels in by_node.items():
+            if node in lineage and req.level in levels:
+                rating = levels[req.level]
+        rating = by_req.get(req.id, rating)
+        ratings.append({"id": req.id, "rating": rating})
+    data: dict[str, Any] = {
+        "pack": pack.id,
+        "profile": prof.id,
+        "ratings": ratings,
+        "tailoring": list(recipe.get("tailoring", [])),
+    }
+    if "metadata" in recipe:
+        data["metadata"] = recipe["metadata"]
+    return Assessment.from_dict(data, source=f"recipe for {pack.id}")
+
+
+def run_vector(pack: Pack, vector: Vector) -> VectorOutcome:
+    """
+    Score *vector* and compare with its expectations.
+
+    .. versionadded:: 0.1.0
+    """
+    data = vector.data
+    profile = data.get("profile")
+    if "assessment" in data:
+        assessment = Assessment.from_dict(data["assessment"], source=vector.source)
+    else:
+        assessment = assessment_from_recipe(pack, profile, data["recipe"])
+    result = score(pack, assessment, profile=profile, rule=data.get("rule"))
+    got = result.to_dict()
+    expected = data["expected"]
+    mismatches = []
+    for key in ("score", "level", "counted_levels"):
+        if key in expected and expected[key] != got[key]:
+            mismatches.append(f"{key}: expected {expected[key]!r}, got {got[key]!r}")
+    for level, value in expected.get("level_scores", {}).items():
+        if got["level_scores"].get(level) != value:
+            mismatches.append(
+                f"level_scores[{level}]: expected {value!r}, got "
+                f"{got['level_scores'].get(level)!r}"
+            )
+    for node, levels in expected.get("nodes", {}).items():
+        for level, value in levels.items():
+            actual = got["nodes"].get(node, {}).get(level)
+            if actual != value:
+                mismatches.append(
+                    f"nodes[{node}][{level}]: expected {value!r}, got {actual!r}"
+                )
+    return VectorOutcome(vector, tuple(mismatches), result)
+
+
+def check_vectors(pack: Pack) -> int:
+    """
+    Run every vector of *pack*; return how many ran.
+
+    Raises:
+        AssertionError: Listing every mismatch, if any vector fails, or if
+            the pack has no vectors.
+
+    .. versionadded:: 0.1.0
+    """
+    outcomes = [run_vector(pack, v) for v in iter_vectors(pack)]
+    if not outcomes:
+        msg = f"pack {pack.id} ships no test vectors"
+        raise AssertionError(msg)
+    failed = [o for o in outcomes if not o.passed]
+    if failed:
+        lines = [
+            f"{o.vector.name}: {m}" for o in failed for m in o.mismatches
+        ]
+        raise AssertionError("\n".join(lines))
+    return len(outcomes)
+
+
+__all__ = [
+    "Vector",
+    "VectorOutcome",
+    "assessment_from_recipe",
+    "check_pack",
+    "check_vectors",
+    "iter_vectors",
+    "run_vector",
+]

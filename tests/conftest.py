@@ -1,0 +1,43 @@
+"""Shared fixtures and hypothesis settings profiles."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import maturity_core
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TINY = FIXTURES / "packs" / "tiny"
+
+settings.register_profile(
+    "dev", max_examples=60, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", max_examples=1000, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _reset_pack_cache() -> Iterator[None]:
+    """Every test starts with no packs cached."""
+    maturity_core.clear_pack_cache()
+    yield
+    maturity_core.clear_pack_cache()
+
+
+@pytest.fixture
+def tiny() -> maturity_core.Pack:
+    """The tiny fixture pack, loaded from its directory."""
+    return maturity_core.load_pack(TINY)
+
+
+@pytest.fixture
+def tiny_dir() -> Path:
+    return TINY
