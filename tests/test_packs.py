@@ -36,7 +36,9 @@ class TestDiscovery:
         """A pack registered under another name is rejected."""
         ep = _ep("other", "maturity_pack_db12t1073")
 
-        with pytest.raises(mc.InvalidPackError, match="must equal the pack id"):
+        with pytest.raises(
+            mc.InvalidPackError, match="must equal the pack id"
+        ):
             mc.load_pack("other", entry_points=[ep])
 
     def test_installed_pack_is_cached(self):

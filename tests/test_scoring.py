@@ -95,7 +95,9 @@ class TestRules:
     def test_registering_a_taken_name_is_refused(self):
         """Rules are not silently replaced."""
         with pytest.raises(ValueError, match="already registered"):
-            mc.register_rule("cumulative-gated", mc.get_rule("cumulative-gated"))
+            mc.register_rule(
+                "cumulative-gated", mc.get_rule("cumulative-gated")
+            )
 
 
 class TestProfilesAndTailoring:

@@ -52,7 +52,10 @@ EXAMPLES = [
             "assessors": [{"name": "Self-assessment team"}],
         },
         "tailoring": [
-            {"node": "service", "reason": "产品直接交付下游企业，无独立客户服务业务"}
+            {
+                "node": "service",
+                "reason": "产品直接交付下游企业，无独立客户服务业务",
+            }
         ],
     },
 ]

@@ -167,9 +167,7 @@ class Assessment:
     source: str | None = attrs.field(default=None, eq=False)
 
     @classmethod
-    def from_dict(
-        cls, data: Any, *, source: str | None = None
-    ) -> Assessment:
+    def from_dict(cls, data: Any, *, source: str | None = None) -> Assessment:
         """
         Build an assessment from parsed JSON data, checking its structure.
 
@@ -250,7 +248,7 @@ class Assessment:
         return cls.from_dict(_jsonio.read_json(path), source=str(path))
 
     def to_dict(self) -> dict[str, Any]:
-        """The assessment as JSON-ready data (round-trips through from_dict)."""
+        """The assessment as JSON-ready data (round-trips via from_dict)."""
         out: dict[str, Any] = {"format": ASSESSMENT_FORMAT, "pack": self.pack}
         if self.pack_version is not None:
             out["pack_version"] = self.pack_version
@@ -371,8 +369,7 @@ def iter_assessment_problems(
     if assessment.pack != pack.id:
         yield Problem(
             "$.pack",
-            f"the assessment is for pack {assessment.pack!r}, not "
-            f"{pack.id!r}",
+            f"the assessment is for pack {assessment.pack!r}, not {pack.id!r}",
             "wrong-pack",
         )
         return
@@ -388,7 +385,19 @@ def iter_assessment_problems(
             "comparable",
             "pack-version",
         )
-    # Tailoring.
+    yield from _tailoring_problems(pack, assessment, profile)
+    yield from _rating_problems(pack, assessment)
+    if assessment.metadata.mode not in (None, *MODES):
+        yield Problem(
+            "$.metadata.mode",
+            f"mode must be one of {', '.join(MODES)}",
+            "schema",
+        )
+
+
+def _tailoring_problems(
+    pack: Pack, assessment: Assessment, profile: Profile
+) -> Iterator[Problem]:
     tailored: set[str] = set()
     for i, t in enumerate(assessment.tailoring):
         path = f"$.tailoring[{i}].node"
@@ -418,7 +427,9 @@ def iter_assessment_problems(
                 path, f"node {t.node!r} is tailored out twice", "duplicate-id"
             )
         tailored.add(t.node)
-    # Ratings.
+
+
+def _rating_problems(pack: Pack, assessment: Assessment) -> Iterator[Problem]:
     valid = pack.rubric.ids
     seen: dict[str, int] = {}
     for i, entry in enumerate(assessment.ratings):
@@ -466,12 +477,6 @@ def iter_assessment_problems(
                 f"{entry.level}",
                 "mismatch",
             )
-    if assessment.metadata.mode not in (None, *MODES):
-        yield Problem(
-            "$.metadata.mode",
-            f"mode must be one of {', '.join(MODES)}",
-            "schema",
-        )
 
 
 def _tailorable(pack: Pack, profile: Profile) -> list[str]:

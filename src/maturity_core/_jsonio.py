@@ -111,7 +111,9 @@ def read_json(path: Path) -> Any:
 
 def dumps(data: Any) -> str:
     """Serialise *data* deterministically: sorted keys, two-space indent."""
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return (
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
 
 
 def canonical(data: Any) -> bytes:
@@ -125,7 +127,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write *text* to *path* through a temporary file and a rename."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(
-        dir=path.parent or Path(), prefix=f".{path.name}.", suffix=".tmp"
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
     )
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:

@@ -265,7 +265,13 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:  # noqa: C901
         seen_profiles.add(prof["id"])
         defaults += bool(prof.get("default"))
         yield from _profile_problems(
-            prof, path, node_paths, parents, children, leaves, reqs_per_leaf
+            prof,
+            path=path,
+            node_paths=node_paths,
+            parents=parents,
+            children=children,
+            leaves=leaves,
+            reqs_per_leaf=reqs_per_leaf,
         )
     if defaults > 1:
         yield Problem(
@@ -277,10 +283,17 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:  # noqa: C901
     # Method.
     method = data["method"]
     known = rule_names()
-    for key, names in (("rule", [method["rule"]]), ("rules", method.get("rules", []))):
+    for key, names in (
+        ("rule", [method["rule"]]),
+        ("rules", method.get("rules", [])),
+    ):
         for j, name in enumerate(names):
             if name not in known:
-                where = "$.method.rule" if key == "rule" else f"$.method.rules[{j}]"
+                where = (
+                    "$.method.rule"
+                    if key == "rule"
+                    else f"$.method.rules[{j}]"
+                )
                 yield Problem(
                     where,
                     f"unknown level rule {name!r}; registered rules: "
@@ -329,6 +342,7 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:  # noqa: C901
 
 def _profile_problems(  # noqa: PLR0913, C901, PLR0912 -- checks share the tree indexes
     prof: dict[str, Any],
+    *,
     path: str,
     node_paths: Mapping[str, str],
     parents: Mapping[str, str],
@@ -396,7 +410,11 @@ def _profile_problems(  # noqa: PLR0913, C901, PLR0912 -- checks share the tree 
             continue
         total = sum((_exact(weights[k]) for k in kids), Fraction(0))
         if total != 1:
-            where = "top-level nodes" if parent == ROOT else f"children of {parent!r}"
+            where = (
+                "top-level nodes"
+                if parent == ROOT
+                else f"children of {parent!r}"
+            )
             yield Problem(
                 f"{path}.weights",
                 f"weights of the {where} ({', '.join(kids)}) sum to "
@@ -505,7 +523,9 @@ def _build(data: Mapping[str, Any], source: str, *, trusted: bool) -> Pack:
                 for o in rubric_data["ratings"]
             ),
             na_allowed=na["allowed"],
-            na_name=_text(na.get("name", {"zh": "不适用", "en": "Not applicable"})),
+            na_name=_text(
+                na.get("name", {"zh": "不适用", "en": "Not applicable"})
+            ),
         ),
         profiles=MappingProxyType(profiles),
         default_profile=default,

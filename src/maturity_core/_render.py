@@ -50,11 +50,7 @@ def _two(value: Any) -> str:
     return "" if value is None else decimal(value)
 
 
-def render_result(result: Result, stream: IO[str], *, lang: str = "zh") -> None:
-    """The level-score table, per-node scores, the level and the trace."""
-    from rich.table import Table  # noqa: PLC0415
-
-    console = _console(stream)
+def _header(console: Any, result: Result, lang: str) -> None:
     pack = result.pack
     meta = result.assessment.metadata
     console.print(
@@ -72,6 +68,17 @@ def render_result(result: Result, stream: IO[str], *, lang: str = "zh") -> None:
             "Tailored out: "
             + ", ".join(f"{t.node} ({t.reason})" for t in result.tailored)
         )
+
+
+def render_result(
+    result: Result, stream: IO[str], *, lang: str = "zh"
+) -> None:
+    """The level-score table, per-node scores, the level and the trace."""
+    from rich.table import Table  # noqa: PLC0415
+
+    console = _console(stream)
+    pack = result.pack
+    _header(console, result, lang)
 
     levels = Table(title="Level scores", title_justify="left")
     levels.add_column("Level", justify="right")
@@ -131,7 +138,9 @@ def render_result(result: Result, stream: IO[str], *, lang: str = "zh") -> None:
         console.print(f"Validator {report.name}: {report.status}")
 
 
-def render_validation(outcomes: Sequence[dict[str, Any]], stream: IO[str]) -> None:
+def render_validation(
+    outcomes: Sequence[dict[str, Any]], stream: IO[str]
+) -> None:
     """One line per checked file, then its problems."""
     console = _console(stream)
     for entry in outcomes:

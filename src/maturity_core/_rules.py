@@ -35,7 +35,9 @@ LevelRule = Callable[[Sequence[Fraction], Fraction], RuleOutcome]
 _RULES: dict[str, LevelRule] = {}
 
 
-def register_rule(name: str, rule: LevelRule, *, replace: bool = False) -> None:
+def register_rule(
+    name: str, rule: LevelRule, *, replace: bool = False
+) -> None:
     """
     Register *rule* under *name* so packs and assessments can select it.
 

@@ -29,14 +29,16 @@ def registry() -> Registry[Any]:
             .read_text("utf-8")
         )
         resources.append(Resource.from_contents(contents))
-    return (Registry().with_resources(
-        (r.contents["$id"], r) for r in resources
-    )).crawl()
+    return (
+        Registry().with_resources((r.contents["$id"], r) for r in resources)
+    ).crawl()
 
 
 def schema(name: str) -> dict[str, Any]:
     """The schema *name* (``pack``, ``assessment`` or ``result``)."""
-    contents: dict[str, Any] = registry().contents(f"urn:maturity-core:{name}:1")
+    contents: dict[str, Any] = registry().contents(
+        f"urn:maturity-core:{name}:1"
+    )
     return contents
 
 
@@ -66,7 +68,7 @@ def _message(error: ValidationError) -> str:
     if error.validator == "enum" and isinstance(error.validator_value, list):
         valid = ", ".join(repr(v) for v in error.validator_value)
         return f"{error.instance!r} is not valid; valid values: {valid}"
-    message = error.message
+    message = str(error.message)
     if len(message) > 300:
         message = message[:300] + "…"
     return message
@@ -79,4 +81,4 @@ def iter_schema_problems(name: str, data: Any) -> Iterator[Problem]:
         key=lambda e: [str(p) for p in e.absolute_path],
     )
     for error in errors:
-        yield Problem(error.json_path, _message(error), "schema")
+        yield Problem(str(error.json_path), _message(error), "schema")

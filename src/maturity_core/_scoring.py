@@ -36,13 +36,15 @@ class TraceStep:
 
     kind: str
     message: str
-    data: Mapping[str, Any] = attrs.field(
-        factory=lambda: MappingProxyType({})
-    )
+    data: Mapping[str, Any] = attrs.field(factory=lambda: MappingProxyType({}))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        return {"kind": self.kind, "message": self.message, "data": dict(self.data)}
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "data": dict(self.data),
+        }
 
 
 @attrs.frozen
@@ -231,6 +233,120 @@ def _in_scope(
     return frozenset(scope)
 
 
+def _leaf_values(
+    pack: Pack,
+    scope: frozenset[str],
+    assessment: Assessment,
+    unrated: str,
+) -> dict[str, dict[int, list[Fraction]]]:
+    """Per in-scope leaf and level: the values of scorable requirements."""
+    ratings = assessment.ratings_by_id
+    lowest = min(o.value for o in pack.rubric.options)
+    values: dict[str, dict[int, list[Fraction]]] = {}
+    missing = []
+    for req in pack.requirements:
+        if req.node not in scope:
+            continue
+        rating = ratings.get(req.id)
+        if rating is None and unrated == "error":
+            missing.append(req.id)
+            continue
+        value = lowest if rating is None else pack.rubric.value(rating)
+        bucket = values.setdefault(req.node, {}).setdefault(req.level, [])
+        if value is not None:
+            bucket.append(value)
+    if missing:
+        n = len(missing)
+        raise ScoringError(
+            f"{n} requirement{'s' if n != 1 else ''} in scope "
+            f"{'are' if n != 1 else 'is'} unrated (first: "
+            f"{', '.join(missing[:5])}); rate them, tailor their node out, "
+            "or score with unrated='none' (CLI: --unrated none)",
+            assessment.source,
+        )
+    return values
+
+
+def _aggregate(
+    pack: Pack,
+    profile: Profile,
+    scope: frozenset[str],
+    values: Mapping[str, Mapping[int, list[Fraction]]],
+) -> tuple[dict[int, Fraction], dict[str, dict[int, Fraction]]]:
+    """Root scores per level, and every in-scope node's scores."""
+    nodes: dict[str, dict[int, Fraction]] = {}
+    levels = pack.level_numbers
+
+    def visit(nid: str) -> dict[int, Fraction]:
+        node = pack.nodes[nid]
+        out: dict[int, Fraction] = {}
+        if node.is_leaf:
+            for k, vals in values.get(nid, {}).items():
+                if vals:
+                    out[k] = sum(vals, Fraction(0)) / len(vals)
+        else:
+            kids = [c.id for c in node.children if c.id in scope]
+            child_scores = {c: visit(c) for c in kids}
+            for k in levels:
+                present = [c for c in kids if k in child_scores[c]]
+                total_w = sum(
+                    (profile.weights[c] for c in present), Fraction(0)
+                )
+                if total_w:
+                    acc = sum(
+                        (
+                            profile.weights[c] * child_scores[c][k]
+                            for c in present
+                        ),
+                        Fraction(0),
+                    )
+                    out[k] = acc / total_w
+        if nid != ROOT:
+            nodes[nid] = dict(sorted(out.items()))
+        return out
+
+    return visit(ROOT), nodes
+
+
+def level_for_score(pack: Pack, s: Fraction) -> tuple[int, Fraction | None]:
+    """The level S reaches under *pack*'s bands, and that band's minimum."""
+    level, band_min = 0, None
+    for band in pack.method.bands:
+        if band.min <= s:
+            level, band_min = band.level, band.min
+    return level, band_min
+
+
+def _band_step(pack: Pack, s: Fraction) -> TraceStep:
+    level, band_min = level_for_score(pack, s)
+    if band_min is None:
+        first = pack.method.bands[0].min
+        return TraceStep(
+            "band",
+            f"S = {fmt(s)} < {fmt(first)}, the lowest band: no level",
+            {"score": exact(s), "level": 0},
+        )
+    name = pack.level_name(level)
+    nxt = [b.min for b in pack.method.bands if b.level > level]
+    upper = f" < {fmt(nxt[0])}" if nxt else ""
+    return TraceStep(
+        "band",
+        f"{fmt(band_min)} ≤ S = {fmt(s)}{upper}: level {level} "
+        f"{name.get('zh')} ({name.get('en')})",
+        {"score": exact(s), "level": level, "min": exact(band_min)},
+    )
+
+
+def _scope_step(tailoring: tuple[Tailoring, ...]) -> TraceStep:
+    return TraceStep(
+        "scope",
+        "tailored out: "
+        + "; ".join(f"{t.node} ({t.reason})" for t in tailoring)
+        + "; the remaining weights are renormalised exactly",
+        {"tailored": [t.node for t in tailoring]},
+    )
+
+
 def score(
     pack: Pack,
     assessment: Assessment,
@@ -274,83 +390,15 @@ def score(
         raise ScoringError(
             "tailoring leaves nothing in scope to score", assessment.source
         )
+    values = _leaf_values(pack, scope, assessment, unrated)
+    root_scores, nodes = _aggregate(pack, prof, scope, values)
 
-    ratings = assessment.ratings_by_id
-    lowest = min(o.value for o in pack.rubric.options)
-    levels = pack.level_numbers
-    # Per leaf and level: the values of scorable requirements.
-    values: dict[str, dict[int, list[Fraction]]] = {}
-    missing = []
-    for req in pack.requirements:
-        if req.node not in scope:
-            continue
-        rating = ratings.get(req.id)
-        if rating is None:
-            if unrated == "error":
-                missing.append(req.id)
-                continue
-            value: Fraction | None = lowest
-        else:
-            value = pack.rubric.value(rating)
-        per_level = values.setdefault(req.node, {})
-        bucket = per_level.setdefault(req.level, [])
-        if value is not None:
-            bucket.append(value)
-    if missing:
-        raise ScoringError(
-            f"{len(missing)} requirement{'s' if len(missing) != 1 else ''} "
-            f"in scope {'are' if len(missing) != 1 else 'is'} unrated "
-            f"(first: {', '.join(missing[:5])}); rate them, tailor their "
-            "node out, or score with unrated='none' (CLI: --unrated none)",
-            assessment.source,
-        )
-
-    nodes: dict[str, dict[int, Fraction]] = {}
-
-    def visit(nid: str) -> dict[int, Fraction]:
-        node = pack.nodes[nid]
-        out: dict[int, Fraction] = {}
-        if node.is_leaf:
-            for k, vals in values.get(nid, {}).items():
-                if vals:
-                    out[k] = sum(vals, Fraction(0)) / len(vals)
-        else:
-            kids = [c.id for c in node.children if c.id in scope]
-            child_scores = {c: visit(c) for c in kids}
-            for k in levels:
-                present = [c for c in kids if k in child_scores[c]]
-                if not present:
-                    continue
-                total_w = sum(
-                    (prof.weights[c] for c in present), Fraction(0)
-                )
-                if total_w == 0:
-                    continue
-                acc = sum(
-                    (prof.weights[c] * child_scores[c][k] for c in present),
-                    Fraction(0),
-                )
-                out[k] = acc / total_w
-        if nid != ROOT:
-            nodes[nid] = dict(sorted(out.items()))
-        return out
-
-    root_scores = visit(ROOT)
     trace: list[TraceStep] = []
     if assessment.tailoring:
-        trace.append(
-            TraceStep(
-                "scope",
-                "tailored out: "
-                + "; ".join(f"{t.node} ({t.reason})" for t in assessment.tailoring)
-                + "; the remaining weights are renormalised exactly",
-                {"tailored": [t.node for t in assessment.tailoring]},
-            )
-        )
+        trace.append(_scope_step(assessment.tailoring))
     level_scores = []
-    for k in levels:
-        x = root_scores.get(k)
-        if x is None:
+    for k in pack.level_numbers:
+        if k not in root_scores:
             trace.append(
                 TraceStep(
                     "level",
@@ -359,52 +407,21 @@ def score(
                     {"level": k, "x": "0", "empty": True},
                 )
             )
-            x = Fraction(0)
-        level_scores.append(x)
+        level_scores.append(root_scores.get(k, Fraction(0)))
     outcome = level_rule(tuple(level_scores), pack.method.gate)
-    for k, step in enumerate(outcome.steps, start=1):
-        trace.append(
-            TraceStep(
-                "rule",
-                step,
-                {"level": k, "x": exact(level_scores[k - 1])},
-            )
-        )
-    s = outcome.score
-    level = 0
-    band_min = None
-    for band in pack.method.bands:
-        if band.min <= s:
-            level, band_min = band.level, band.min
-    name = pack.level_name(level)
-    if band_min is None:
-        first = pack.method.bands[0].min
-        trace.append(
-            TraceStep(
-                "band",
-                f"S = {fmt(s)} < {fmt(first)}, the lowest band: no level",
-                {"score": exact(s), "level": 0},
-            )
-        )
-    else:
-        nxt = [b.min for b in pack.method.bands if b.level > level]
-        upper = f" < {fmt(nxt[0])}" if nxt else ""
-        trace.append(
-            TraceStep(
-                "band",
-                f"{fmt(band_min)} ≤ S = {fmt(s)}{upper}: level {level} "
-                f"{name.get('zh')} ({name.get('en')})",
-                {"score": exact(s), "level": level, "min": exact(band_min)},
-            )
-        )
+    trace.extend(
+        TraceStep("rule", step, {"level": k, "x": exact(level_scores[k - 1])})
+        for k, step in enumerate(outcome.steps, start=1)
+    )
+    trace.append(_band_step(pack, outcome.score))
     return Result(
         pack=pack,
         profile=prof.id,
         rule=rule_name,
         gate=pack.method.gate,
         level_scores=tuple(level_scores),
-        score=s,
-        level=level,
+        score=outcome.score,
+        level=level_for_score(pack, outcome.score)[0],
         counted_levels=outcome.counted,
         nodes=MappingProxyType(nodes),
         tailored=assessment.tailoring,

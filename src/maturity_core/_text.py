@@ -33,7 +33,9 @@ class Text:
 
     def get(self, lang: str = "zh") -> str:
         """The text in *lang*, falling back to the other language."""
-        first, second = (self.en, self.zh) if lang == "en" else (self.zh, self.en)
+        first, second = (
+            (self.en, self.zh) if lang == "en" else (self.zh, self.en)
+        )
         return first or second or ""
 
     def to_dict(self) -> dict[str, str]:

@@ -12,7 +12,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 from . import _jsonio
 from ._assessment import Assessment, blank_assessment
@@ -34,7 +38,9 @@ class _Exit(Exception):  # noqa: N818 -- internal control flow, not an error
 class _Parser(argparse.ArgumentParser):
     stream: IO[str] = sys.stderr
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(
+        self, message: str, file: SupportsWrite[str] | None = None
+    ) -> None:
         if message:
             (self.stream if file is not sys.stdout else _Parser.out).write(
                 message
@@ -158,7 +164,10 @@ def _load_for(assessment: Assessment, ref: str | None) -> Any:
 
 
 def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
-    if args.output is not None and args.output.resolve() == args.assessment.resolve():
+    if (
+        args.output is not None
+        and args.output.resolve() == args.assessment.resolve()
+    ):
         msg = "the output file must not be the input assessment"
         raise _UsageError(msg)
     assessment = Assessment.from_path(args.assessment)
@@ -184,7 +193,9 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _is_pack_data(data: Any) -> bool:
-    return isinstance(data, dict) and "nodes" in data and "requirements" in data
+    return (
+        isinstance(data, dict) and "nodes" in data and "requirements" in data
+    )
 
 
 def _cmd_validate(args: argparse.Namespace, stdout: IO[str]) -> int:

@@ -157,16 +157,19 @@ def run_vector(pack: Pack, vector: Vector) -> VectorOutcome:
     data = vector.data
     profile = data.get("profile")
     if "assessment" in data:
-        assessment = Assessment.from_dict(data["assessment"], source=vector.source)
+        assessment = Assessment.from_dict(
+            data["assessment"], source=vector.source
+        )
     else:
         assessment = assessment_from_recipe(pack, profile, data["recipe"])
     result = score(pack, assessment, profile=profile, rule=data.get("rule"))
     got = result.to_dict()
     expected = data["expected"]
-    mismatches = []
-    for key in ("score", "level", "counted_levels"):
-        if key in expected and expected[key] != got[key]:
-            mismatches.append(f"{key}: expected {expected[key]!r}, got {got[key]!r}")
+    mismatches = [
+        f"{key}: expected {expected[key]!r}, got {got[key]!r}"
+        for key in ("score", "level", "counted_levels")
+        if key in expected and expected[key] != got[key]
+    ]
     for level, value in expected.get("level_scores", {}).items():
         if got["level_scores"].get(level) != value:
             mismatches.append(
@@ -178,7 +181,8 @@ def run_vector(pack: Pack, vector: Vector) -> VectorOutcome:
             actual = got["nodes"].get(node, {}).get(level)
             if actual != value:
                 mismatches.append(
-                    f"nodes[{node}][{level}]: expected {value!r}, got {actual!r}"
+                    f"nodes[{node}][{level}]: expected {value!r}, "
+                    f"got {actual!r}"
                 )
     return VectorOutcome(vector, tuple(mismatches), result)
 
@@ -199,9 +203,7 @@ def check_vectors(pack: Pack) -> int:
         raise AssertionError(msg)
     failed = [o for o in outcomes if not o.passed]
     if failed:
-        lines = [
-            f"{o.vector.name}: {m}" for o in failed for m in o.mismatches
-        ]
+        lines = [f"{o.vector.name}: {m}" for o in failed for m in o.mismatches]
         raise AssertionError("\n".join(lines))
     return len(outcomes)
 

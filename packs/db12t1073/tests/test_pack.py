@@ -133,7 +133,9 @@ class TestWeights:
             ("discrete", "fusion", "0.4"),
         ],
     )
-    def test_weights_are_the_tables_exactly(self, pack, profile, node, expected):
+    def test_weights_are_the_tables_exactly(
+        self, pack, profile, node, expected
+    ):
         """Tables 14 and 15 are encoded as exact decimals."""
         assert Fraction(expected) == pack.profiles[profile].weights[node]
 

@@ -80,5 +80,7 @@ def test_cells_have_no_wrap_artefacts():
     assert [] == [
         r.id
         for r in pack.requirements
-        if "\n" in r.text.zh or "  " in r.text.zh or r.text.zh != r.text.zh.strip()
+        if "\n" in r.text.zh
+        or "  " in r.text.zh
+        or r.text.zh != r.text.zh.strip()
     ]
