@@ -11,6 +11,7 @@ import attrs
 
 from . import _jsonio
 from ._model import NA, ROOT, Pack, Profile
+from ._rules import rule_names
 from ._schema import iter_schema_problems
 from .exceptions import AssessmentError, Problem
 
@@ -385,6 +386,13 @@ def iter_assessment_problems(
             "comparable",
             "pack-version",
         )
+    if assessment.rule is not None and assessment.rule not in rule_names():
+        yield Problem(
+            "$.rule",
+            f"unknown level rule {assessment.rule!r}; registered rules: "
+            f"{', '.join(rule_names())}",
+            "unknown-rule",
+        )
     yield from _tailoring_problems(pack, assessment, profile)
     yield from _rating_problems(pack, assessment)
     if assessment.metadata.mode not in (None, *MODES):
@@ -414,10 +422,20 @@ def _tailoring_problems(
                 f"node {t.node!r} is not in profile {profile.id!r}'s scope",
                 "out-of-scope",
             )
-        elif pack.is_mandatory(profile, t.node):
+        elif not pack.is_tailorable(profile, t.node):
+            below = sorted(
+                n.id
+                for n in pack.nodes[t.node].walk()
+                if n.id in profile.mandatory and n.id != t.node
+            )
+            why = (
+                f"contains mandatory node {', '.join(map(repr, below))}"
+                if below and not pack.is_mandatory(profile, t.node)
+                else "is mandatory"
+            )
             yield Problem(
                 path,
-                f"node {t.node!r} is mandatory in profile {profile.id!r} and "
+                f"node {t.node!r} {why} in profile {profile.id!r} and "
                 f"cannot be tailored out; tailorable nodes: "
                 f"{', '.join(_tailorable(pack, profile)) or 'none'}",
                 "mandatory-node",
@@ -481,9 +499,5 @@ def _rating_problems(pack: Pack, assessment: Assessment) -> Iterator[Problem]:
 
 def _tailorable(pack: Pack, profile: Profile) -> list[str]:
     return [
-        n.id
-        for n in pack.root.walk()
-        if n.id != ROOT
-        and n.id in profile.scope
-        and not pack.is_mandatory(profile, n.id)
+        n.id for n in pack.root.walk() if pack.is_tailorable(profile, n.id)
     ]

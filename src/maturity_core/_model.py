@@ -246,6 +246,20 @@ class Pack:
             return True
         return any(a in profile.mandatory for a in self.ancestors(node_id))
 
+    def is_tailorable(self, profile: Profile, node_id: str) -> bool:
+        """
+        Whether *node_id* may be tailored out under *profile*: it is in
+        scope, and neither it, a node above it, nor a node below it is
+        mandatory.
+        """
+        if node_id not in profile.scope or node_id == ROOT:
+            return False
+        if self.is_mandatory(profile, node_id):
+            return False
+        return not any(
+            n.id in profile.mandatory for n in self.nodes[node_id].walk()
+        )
+
     def level_name(self, number: int) -> Text:
         """The name of level *number* (empty text for 0, no level)."""
         for level in self.levels:

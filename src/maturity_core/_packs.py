@@ -418,7 +418,7 @@ def _profile_problems(  # noqa: PLR0913, C901, PLR0912 -- checks share the tree 
             yield Problem(
                 f"{path}.weights",
                 f"weights of the {where} ({', '.join(kids)}) sum to "
-                f"{total} , not exactly 1",
+                f"{total}, not exactly 1",
                 "weight-sum",
             )
     for j, nid in enumerate(prof.get("mandatory", [])):

@@ -175,6 +175,18 @@ def resolve_profile(
     pack: Pack, assessment: Assessment, profile: str | None
 ) -> Profile:
     """The profile to score with: argument, then assessment, then default."""
+    if assessment.pack != pack.id:
+        raise AssessmentError(
+            [
+                Problem(
+                    "$.pack",
+                    f"the assessment is for pack {assessment.pack!r}, not "
+                    f"{pack.id!r}",
+                    "wrong-pack",
+                )
+            ],
+            assessment.source,
+        )
     wanted = profile or assessment.profile
     if wanted is not None and wanted not in pack.profiles:
         raise AssessmentError(

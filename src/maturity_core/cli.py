@@ -23,7 +23,12 @@ from ._assessment import Assessment, blank_assessment
 from ._packs import discover_packs, load_pack, pack_from_data
 from ._render import render_packs, render_result, render_validation
 from ._scoring import UNRATED_POLICIES, score, validate
-from .exceptions import MaturityCoreError
+from .exceptions import (
+    AssessmentError,
+    MaturityCoreError,
+    PackNotFoundError,
+    Problem,
+)
 
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -160,7 +165,13 @@ class _UsageError(Exception):
 
 
 def _load_for(assessment: Assessment, ref: str | None) -> Any:
-    return load_pack(ref or assessment.pack)
+    if ref is not None:
+        return load_pack(ref)
+    try:
+        return load_pack(assessment.pack)
+    except PackNotFoundError as e:
+        problem = Problem("$.pack", str(e), "unknown-pack")
+        raise AssessmentError([problem], assessment.source) from None
 
 
 def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
