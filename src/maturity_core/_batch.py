@@ -11,9 +11,16 @@ where c_r is the requirement's exact share (its leaf's absolute weight,
 renormalised over the leaves present at level k, divided by the number of
 requirements of that leaf at level k) and v_r the rating value.  With L a
 common denominator of every c_r · v_r, the gate and the band bounds,
-X_k · L is an integer.  The products are summed with a float64 matrix
-product, which is exact because every partial sum is an integer below
-2**53 (checked when the model is compiled).
+X_k · L = Σ_r C_r · V_r with integers C_r = c_r · L / s and V_r = v_r · s
+(s the rubric's value scale).
+
+The sum is taken with a float32 matrix product, which is exact: each
+C_r is split into base-2**b digits so small that every partial sum is a
+non-negative integer below 2**24, whatever order the BLAS adds in; the
+digit sums are recombined in int64.  (If a pack is too large for that, a
+float64 product with the bound 2**53 is used, and failing that Python
+integers.)  Rows are processed in chunks, so memory stays near the size
+of the ratings matrix.
 
 Rows with ``na`` (or unrated requirements scored as the lowest value) are
 scored by the exact scalar path, so renormalisation stays exact there too.
@@ -83,12 +90,19 @@ class CompiledModel:
     #: Integer value of each rating code, times ``value_scale``.
     rating_values: Any
     value_scale: int
-    #: (requirements × levels) integer coefficients, as float64.
+    #: (requirements × levels) integer coefficients C_r, int64.
     coefficients: Any
     gate: int
     band_mins: Any
     band_levels: Any
-    exact_float: bool
+    #: "float32" (digit-split product), "float64" or "object".
+    method: str
+    digit_bits: int
+    #: (requirements × levels·digits) float32 digits of the coefficients.
+    digits: Any
+    #: 256-entry float32 table: uint8 view of a code → scaled value, NaN
+    #: for na, unrated and invalid codes.
+    lookup: Any
 
     @property
     def levels(self) -> tuple[int, ...]:
@@ -112,15 +126,72 @@ class CompiledModel:
         return row
 
 
-def compile_model(  # noqa: C901 -- one pass over the tree, read in order
+def leaf_shares(
+    pack: Pack,
+    profile: Profile,
+    scope: frozenset[str],
+    counts: Mapping[tuple[str, int], int],
+    root: str,
+) -> dict[tuple[str, int], Fraction]:
+    """
+    The exact share of each leaf below *root* in *root*'s score at each
+    level, renormalised over the leaves present there (as the scalar path
+    does when nothing is ``na``).
+    """
+
+    def present(nid: str, k: int) -> bool:
+        # As in the scalar path: a leaf is present at k if it has
+        # requirements there; an internal node if its present children
+        # carry positive total weight.
+        node = pack.nodes[nid]
+        if node.is_leaf:
+            return (nid, k) in counts
+        return (
+            sum(
+                (
+                    profile.weights[c.id]
+                    for c in node.children
+                    if c.id in scope and present(c.id, k)
+                ),
+                Fraction(0),
+            )
+            > 0
+        )
+
+    shares: dict[tuple[str, int], Fraction] = {}
+
+    def spread(nid: str, k: int, share: Fraction) -> None:
+        node = pack.nodes[nid]
+        if node.is_leaf:
+            shares[nid, k] = share
+            return
+        kids = [
+            c.id for c in node.children if c.id in scope and present(c.id, k)
+        ]
+        total = sum((profile.weights[c] for c in kids), Fraction(0))
+        for c in kids:
+            spread(c, k, share * profile.weights[c] / total)
+
+    for k in pack.level_numbers:
+        if present(root, k):
+            spread(root, k, Fraction(1))
+    return shares
+
+
+def compile_model(
     pack: Pack,
     profile: str | None = None,
     *,
     rule: str | None = None,
     tailoring: Sequence[Tailoring] = (),
+    weights: Mapping[str, Fraction] | None = None,
 ) -> CompiledModel:
     """
     Compile *pack* under *profile*, *rule* and *tailoring* for batch scoring.
+
+    *weights* replaces some of the profile's weights (for sensitivity
+    studies); within each sibling group the weights are renormalised
+    exactly, so they need not sum to 1.
 
     Raises:
         AssessmentError: If the profile or the tailoring is invalid.
@@ -136,6 +207,8 @@ def compile_model(  # noqa: C901 -- one pass over the tree, read in order
     from ._scoring import resolve_profile  # noqa: PLC0415
 
     prof = resolve_profile(pack, probe, profile)
+    if weights:
+        prof = _with_weights(pack, prof, weights)
     problems = list(iter_assessment_problems(pack, probe, prof))
     if problems:
         raise AssessmentError(problems, "batch tailoring")
@@ -150,45 +223,7 @@ def compile_model(  # noqa: C901 -- one pass over the tree, read in order
     for r in reqs:
         counts[r.node, r.level] = counts.get((r.node, r.level), 0) + 1
 
-    # Absolute weight of each leaf at each level, renormalised over the
-    # leaves present at that level (structural presence: no na here).
-    def present(nid: str, k: int) -> bool:
-        # As in the scalar path: a leaf is present at k if it has
-        # requirements there; an internal node if its present children
-        # carry positive total weight.
-        node = pack.nodes[nid]
-        if node.is_leaf:
-            return (nid, k) in counts
-        return (
-            sum(
-                (
-                    prof.weights[c.id]
-                    for c in node.children
-                    if c.id in scope and present(c.id, k)
-                ),
-                Fraction(0),
-            )
-            > 0
-        )
-
-    absolute: dict[tuple[str, int], Fraction] = {}
-
-    def spread(nid: str, k: int, share: Fraction) -> None:
-        node = pack.nodes[nid]
-        if node.is_leaf:
-            absolute[nid, k] = share
-            return
-        kids = [
-            c.id for c in node.children if c.id in scope and present(c.id, k)
-        ]
-        total = sum((prof.weights[c] for c in kids), Fraction(0))
-        for c in kids:
-            if total:
-                spread(c, k, share * prof.weights[c] / total)
-
-    for k in levels:
-        if present(ROOT, k):
-            spread(ROOT, k, Fraction(1))
+    absolute = leaf_shares(pack, prof, scope, counts, ROOT)
 
     options = pack.rubric.options
     value_scale = _lcm(o.value.denominator for o in options)
@@ -204,14 +239,13 @@ def compile_model(  # noqa: C901 -- one pass over the tree, read in order
         + [b.min.denominator for b in pack.method.bands]
     )
     level_pos = {k: i for i, k in enumerate(levels)}
-    matrix = np.zeros((len(reqs), len(levels)), dtype=np.float64)
-    ints = []
+    coefficients = np.zeros((len(reqs), len(levels)), dtype=np.int64)
     for j, (r, c) in enumerate(zip(reqs, coef, strict=True)):
-        value = int(c * denominator)
-        ints.append(value)
-        matrix[j, level_pos[r.level]] = value
-    max_value = max(int(o.value * value_scale) for o in options)
-    bound = sum(abs(v) for v in ints) * max_value
+        coefficients[j, level_pos[r.level]] = int(c * denominator)
+    scaled = [int(o.value * value_scale) for o in options]
+    method, bits, digits = _plan_product(np, coefficients, max(scaled))
+    lookup = np.full(256, np.nan, dtype=np.float32)
+    lookup[: len(scaled)] = scaled
     return CompiledModel(
         pack=pack,
         profile=prof,
@@ -220,11 +254,9 @@ def compile_model(  # noqa: C901 -- one pass over the tree, read in order
         requirement_ids=tuple(r.id for r in reqs),
         rating_ids=tuple(o.id for o in options),
         denominator=denominator,
-        rating_values=np.array(
-            [int(o.value * value_scale) for o in options], dtype=np.int64
-        ),
+        rating_values=np.array(scaled, dtype=np.int64),
         value_scale=value_scale,
-        coefficients=matrix,
+        coefficients=coefficients,
         gate=int(pack.method.gate * denominator),
         band_mins=np.array(
             [int(b.min * denominator) for b in pack.method.bands],
@@ -233,8 +265,65 @@ def compile_model(  # noqa: C901 -- one pass over the tree, read in order
         band_levels=np.array(
             [b.level for b in pack.method.bands], dtype=np.int64
         ),
-        exact_float=bound < _EXACT_FLOAT_LIMIT,
+        method=method,
+        digit_bits=bits,
+        digits=digits,
+        lookup=lookup,
     )
+
+
+_FLOAT32_EXACT = 2**24
+
+
+def _with_weights(
+    pack: Pack, profile: Profile, weights: Mapping[str, Fraction]
+) -> Profile:
+    """*profile* with *weights* replaced, each sibling group renormalised."""
+    unknown = sorted(set(weights) - set(profile.weights))
+    if unknown:
+        msg = (
+            f"weights for nodes outside profile {profile.id!r}: "
+            f"{', '.join(unknown)}"
+        )
+        raise AssessmentError([Problem("$.weights", msg, "unknown-node")])
+    merged = {
+        k: Fraction(weights.get(k, v)) for k, v in profile.weights.items()
+    }
+    if any(v < 0 for v in merged.values()):
+        msg = "weights must not be negative"
+        raise AssessmentError([Problem("$.weights", msg, "out-of-range")])
+    out = {}
+    for node in pack.root.walk():
+        kids = [c.id for c in node.children if c.id in merged]
+        total = sum((merged[c] for c in kids), Fraction(0))
+        for c in kids:
+            out[c] = merged[c] / total if total else Fraction(0)
+    return attrs.evolve(profile, weights=out)
+
+
+def _plan_product(
+    np: Any, coefficients: Any, max_value: int
+) -> tuple[str, int, Any]:
+    """Choose the exact product: float32 digits, float64, or objects."""
+    n_req = max(coefficients.shape[0], 1)
+    top = int(coefficients.max()) if coefficients.size else 0
+    # Largest digit d with max_value · d · n_req < 2**24.
+    limit = (_FLOAT32_EXACT - 1) // max(max_value * n_req, 1)
+    bits = limit.bit_length() - 1 if limit >= 1 else 0
+    bits = min(bits, 23)
+    if bits >= 1:
+        n_digits = max(1, -(-max(top.bit_length(), 1) // bits))
+        mask = (1 << bits) - 1
+        parts = [(coefficients >> (bits * d)) & mask for d in range(n_digits)]
+        return (
+            "float32",
+            bits,
+            np.concatenate(parts, axis=1).astype(np.float32),
+        )
+    bound = int(coefficients.sum(axis=0).max()) * max_value
+    if bound < _EXACT_FLOAT_LIMIT:
+        return "float64", 0, coefficients.astype(np.float64)
+    return "object", 0, coefficients.astype(object)  # pragma: no cover
 
 
 @attrs.frozen(eq=False)
@@ -343,20 +432,44 @@ def _exact_strings(np: Any, numerators: Any, den: int) -> list[str]:
     ]
 
 
-def _fast_rows(model: CompiledModel, codes: Any) -> tuple[Any, Any, Any, Any]:
-    """X·L, S·L, level and counted levels of rows without na/unrated."""
+#: Rows scored per step; small enough for the CPU cache.
+CHUNK_ROWS = 1024
+
+
+def _level_numerators(model: CompiledModel, chunk: Any) -> tuple[Any, Any]:
+    """X·L of each row of *chunk*, and which rows need the exact path."""
     np = _numpy()
-    values = model.rating_values[codes]
-    if model.exact_float:
-        x = (values.astype(np.float64) @ model.coefficients).astype(np.int64)
+    # na, unrated and invalid codes look up NaN, which propagates through
+    # the product and marks the row for the exact path.
+    values = np.take(model.lookup, chunk.view(np.uint8))
+    k = model.coefficients.shape[1]
+    if model.method == "float32":
+        product = values @ model.digits
+        special = np.isnan(product).any(axis=1)
+        if special.any():
+            product[special] = 0
+        x = np.zeros((chunk.shape[0], k), dtype=np.int64)
+        for d in range(model.digits.shape[1] // k):
+            part = np.rint(product[:, d * k : (d + 1) * k]).astype(np.int64)
+            x += part << (model.digit_bits * d)
+        return x, special
+    special = np.isnan(values).any(axis=1)
+    values[special] = 0
+    if model.method == "float64":
+        x = np.rint(values.astype(np.float64) @ model.digits).astype(np.int64)
     else:  # pragma: no cover -- only for packs with huge denominators
-        x = values.astype(object) @ model.coefficients.astype(np.int64).astype(
-            object
+        x = (values.astype(np.int64).astype(object) @ model.digits).astype(
+            np.int64
         )
+    return x, special
+
+
+def _apply_rule(model: CompiledModel, x: Any) -> tuple[Any, Any, Any]:
+    """S·L, level and counted levels from X·L, by the built-in rules."""
+    np = _numpy()
     n_levels = x.shape[1]
     fails = x < model.gate
-    any_fail = fails.any(axis=1)
-    first = np.where(any_fail, fails.argmax(axis=1), n_levels - 1)
+    first = np.where(fails.any(axis=1), fails.argmax(axis=1), n_levels - 1)
     rows = np.arange(x.shape[0])
     if model.rule == "cumulative-gated":
         s = np.cumsum(x, axis=1)[rows, first]
@@ -364,7 +477,7 @@ def _fast_rows(model: CompiledModel, codes: Any) -> tuple[Any, Any, Any, Any]:
         s = first * model.denominator + x[rows, first]
     idx = np.searchsorted(model.band_mins, s, side="right")
     level = np.where(idx > 0, model.band_levels[np.maximum(idx - 1, 0)], 0)
-    return x, s, level, first + 1
+    return s, level, first + 1
 
 
 def _codes_from(model: CompiledModel, data: Any) -> Any:
@@ -386,19 +499,25 @@ def _codes_from(model: CompiledModel, data: Any) -> Any:
             f"one per in-scope requirement (got shape {codes.shape})"
         )
         raise AssessmentError([Problem("$", msg, "shape")], "ratings matrix")
-    high = len(model.rating_ids) - 1
-    bad = (codes > high) | (codes < UNRATED_CODE)
-    if bad.any():
-        i, j = (int(v) for v in np.argwhere(bad)[0])
-        msg = (
-            f"code {int(codes[i, j])} is not a rating code; valid codes: "
-            f"0..{high} ({', '.join(model.rating_ids)}), {NA_CODE} (na), "
-            f"{UNRATED_CODE} (unrated)"
-        )
-        raise AssessmentError(
-            [Problem(f"$[{i}][{j}]", msg, "invalid-rating")], "ratings matrix"
-        )
+    if codes.dtype != np.int8:
+        if codes.size and (codes.min() < -128 or codes.max() > 127):
+            _invalid_code(model, codes, (codes < -128) | (codes > 127))
+        codes = codes.astype(np.int8)
     return codes
+
+
+def _invalid_code(model: CompiledModel, codes: Any, bad: Any) -> None:
+    np = _numpy()
+    i, j = (int(v) for v in np.argwhere(bad)[0])
+    high = len(model.rating_ids) - 1
+    msg = (
+        f"code {int(codes[i, j])} is not a rating code; valid codes: "
+        f"0..{high} ({', '.join(model.rating_ids)}), {NA_CODE} (na), "
+        f"{UNRATED_CODE} (unrated)"
+    )
+    raise AssessmentError(
+        [Problem(f"$[{i}][{j}]", msg, "invalid-rating")], "ratings matrix"
+    )
 
 
 def encode_frame(
@@ -540,35 +659,61 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     np = _numpy()
     if isinstance(model, Pack):
         model = compile_model(model, profile, rule=rule, tailoring=tailoring)
+    if unrated not in ("error", "none"):
+        msg = f"unrated must be 'error' or 'none' (got {unrated!r})"
+        raise ValueError(msg)
     codes = _codes_from(model, data)
-    special = (codes < 0).any(axis=1)
-    if unrated == "error" and (codes == UNRATED_CODE).any():
-        i, j = (int(v) for v in np.argwhere(codes == UNRATED_CODE)[0])
-        from .exceptions import ScoringError  # noqa: PLC0415
-
-        msg = (
-            f"row {i}: requirement {model.requirement_ids[j]} is unrated; "
-            "rate it or score with unrated='none'"
-        )
-        raise ScoringError(msg, "ratings matrix")
     n = codes.shape[0]
-    k = len(model.levels)
-    x = np.zeros((n, k), dtype=np.int64)
+    x = np.zeros((n, len(model.levels)), dtype=np.int64)
     s = np.zeros(n, dtype=np.int64)
     level = np.zeros(n, dtype=np.int64)
     counted = np.zeros(n, dtype=np.int64)
     exact_rows: dict[int, tuple[tuple[Fraction, ...], Fraction, int, int]] = {}
     custom = model.rule not in _BUILTIN_RULES
-    fast = ~special
-    if custom:
-        fast[:] = False
-    if fast.any():
-        fx, fs, fl, fc = _fast_rows(model, codes[fast])
-        x[fast], s[fast], level[fast], counted[fast] = fx, fs, fl, fc
-    for i in np.flatnonzero(~fast).tolist():
-        exact_rows[i] = _exact_row(model, codes[i], unrated)
-        level[i] = exact_rows[i][2]
-        counted[i] = exact_rows[i][3]
+    high = len(model.rating_ids)
+    for start in range(0, n, CHUNK_ROWS):
+        chunk = codes[start : start + CHUNK_ROWS]
+        cx, special = _level_numerators(model, chunk)
+        x[start : start + len(chunk)] = cx
+        if not custom:
+            cs, cl, cc = _apply_rule(model, cx)
+            s[start : start + len(chunk)] = cs
+            level[start : start + len(chunk)] = cl
+            counted[start : start + len(chunk)] = cc
+        slow = np.flatnonzero(special) if not custom else range(len(chunk))
+        for i in slow:
+            row = chunk[i]
+            bad = (row >= high) | (row < UNRATED_CODE)
+            if bad.any():
+                _invalid_code(model, chunk[i : i + 1], bad[None, :])
+            if unrated == "error" and (row == UNRATED_CODE).any():
+                j = int(np.argmax(row == UNRATED_CODE))
+                from .exceptions import ScoringError  # noqa: PLC0415
+
+                msg = (
+                    f"row {start + i}: requirement "
+                    f"{model.requirement_ids[j]} is unrated; rate it or "
+                    "score with unrated='none'"
+                )
+                raise ScoringError(msg, "ratings matrix")
+            if NA not in model.pack.rubric.ids and (row == NA_CODE).any():
+                j = int(np.argmax(row == NA_CODE))
+                raise AssessmentError(
+                    [
+                        Problem(
+                            f"$[{start + i}][{j}]",
+                            f"'na' is not allowed by pack {model.pack.id}'s "
+                            f"rubric; valid ratings: "
+                            f"{', '.join(model.pack.rubric.ids)}",
+                            "invalid-rating",
+                        )
+                    ],
+                    "ratings matrix",
+                )
+            exact = _exact_row(model, row, unrated)
+            exact_rows[start + int(i)] = exact
+            level[start + i] = exact[2]
+            counted[start + i] = exact[3]
     return BatchResult(
         model=model,
         level_numerators=x,

@@ -97,6 +97,43 @@ def _parser() -> _Parser:
     p.add_argument("-o", "--output", type=Path, help="write to this file")
 
     p = sub.add_parser(
+        "batch",
+        help="score a wide Parquet or CSV file of many assessments",
+        description="Score every row of a wide table (one column per "
+        "requirement id, rating ids as values) with exact integer "
+        "arithmetic, streaming chunk by chunk.",
+    )
+    p.add_argument("input", type=Path, help="input .parquet or .csv file")
+    p.add_argument("--pack", required=True, help="pack id or directory")
+    p.add_argument("--profile", help="weight profile (default: the pack's)")
+    p.add_argument("--rule", help="level rule (default: the pack's)")
+    p.add_argument(
+        "--out", required=True, type=Path, help="output .parquet or .csv"
+    )
+    p.add_argument(
+        "--key",
+        action="append",
+        default=[],
+        help="a key column to copy to the output (repeatable)",
+    )
+    p.add_argument(
+        "--tailor",
+        action="append",
+        default=[],
+        metavar="NODE=REASON",
+        help="tailor a node out of every assessment (repeatable)",
+    )
+    p.add_argument("--chunk-rows", type=int, default=65_536)
+    p.add_argument("--unrated", choices=UNRATED_POLICIES, default="error")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: when stderr is a terminal)",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser(
         "validate",
         help="check assessment files (or pack.json files) without scoring",
     )
@@ -203,6 +240,60 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
     return EXIT_OK
 
 
+def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from ._assessment import Tailoring  # noqa: PLC0415
+    from ._batch import compile_model  # noqa: PLC0415
+    from ._batchio import score_file  # noqa: PLC0415
+
+    tailoring = []
+    for spec in args.tailor:
+        node, sep, reason = spec.partition("=")
+        if not sep or not node or not reason:
+            msg = f"--tailor takes NODE=REASON (got {spec!r})"
+            raise _UsageError(msg)
+        tailoring.append(Tailoring(node, reason))
+    if args.chunk_rows < 1:
+        msg = "--chunk-rows must be at least 1"
+        raise _UsageError(msg)
+    pack = load_pack(args.pack)
+    model = compile_model(
+        pack, args.profile, rule=args.rule, tailoring=tailoring
+    )
+    progress = (
+        args.progress if args.progress is not None else sys.stderr.isatty()
+    )
+    summary = score_file(
+        model,
+        args.input,
+        args.out,
+        keys=args.key,
+        chunk_rows=args.chunk_rows,
+        unrated=args.unrated,
+        progress=progress,
+    )
+    data = {
+        "rows": summary.rows,
+        "chunks": summary.chunks,
+        "output": summary.output,
+        "pack": pack.id,
+        "pack_version": pack.version,
+        "profile": model.profile.id,
+        "rule": model.rule,
+        "levels": {str(k): v for k, v in summary.level_counts.items()},
+    }
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(data))
+    else:
+        counts = ", ".join(
+            f"level {k}: {v}" for k, v in summary.level_counts.items()
+        )
+        stdout.write(
+            f"scored {summary.rows} assessments in {summary.chunks} chunks "
+            f"into {summary.output} ({counts or 'no rows'})\n"
+        )
+    return EXIT_OK
+
+
 def _is_pack_data(data: Any) -> bool:
     return (
         isinstance(data, dict) and "nodes" in data and "requirements" in data
@@ -278,6 +369,7 @@ def run(
         "template": _cmd_template,
         "score": _cmd_score,
         "validate": _cmd_validate,
+        "batch": _cmd_batch,
     }
     if args.command is None:
         parser.print_usage(stderr)

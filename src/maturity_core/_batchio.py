@@ -1,0 +1,262 @@
+"""Streaming batch scoring of files larger than memory (Parquet, CSV)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._batch import CompiledModel, encode_frame, score_many
+from .exceptions import InputError
+
+
+#: Rows read, scored and written at a time.
+DEFAULT_CHUNK_ROWS = 65_536
+
+
+@attrs.frozen
+class BatchSummary:
+    """
+    What :func:`score_file` did.
+
+    .. versionadded:: 0.1.0
+    """
+
+    rows: int
+    chunks: int
+    output: str
+    level_counts: dict[int, int]
+
+
+def _arrow() -> Any:
+    try:
+        import pyarrow as pa  # noqa: PLC0415 -- optional dependency
+    except ImportError:  # pragma: no cover -- exercised without the extra
+        from .exceptions import MaturityCoreError  # noqa: PLC0415
+
+        msg = "batch files need pyarrow: pip install 'maturity-core[batch]'"
+        raise MaturityCoreError(msg) from None
+    return pa
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix == ".csv":
+        return "csv"
+    raise InputError(
+        str(path),
+        "$",
+        f"unknown file type {suffix or '(none)'!r}; use .parquet or .csv",
+    )
+
+
+def count_rows(path: Path) -> int | None:
+    """The number of rows of *path* if known without reading it."""
+    if _kind(path) == "parquet":
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    return None
+
+
+def iter_chunks(path: Path, chunk_rows: int) -> Iterator[Any]:
+    """Record batches of *path*, at most *chunk_rows* rows each (streamed)."""
+    _arrow()
+    if not path.is_file():
+        raise InputError(str(path), "$", "no such file")
+    try:
+        if _kind(path) == "parquet":
+            import pyarrow.parquet as pq  # noqa: PLC0415
+
+            yield from pq.ParquetFile(path).iter_batches(batch_size=chunk_rows)
+        else:
+            import pyarrow.csv as pacsv  # noqa: PLC0415
+
+            # Every column is read as text: ratings and keys are strings.
+            reader = pacsv.open_csv(
+                path,
+                read_options=pacsv.ReadOptions(block_size=1 << 22),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=_string_columns(path),
+                    strings_can_be_null=True,
+                ),
+            )
+            yield from reader
+    except (OSError, ValueError) as e:
+        if isinstance(e, InputError):
+            raise
+        raise InputError(str(path), "$", f"cannot read: {e}") from None
+
+
+def _string_columns(path: Path) -> dict[str, Any]:
+    pa = _arrow()
+    with path.open(encoding="utf-8") as f:
+        header = f.readline().rstrip("\r\n")
+    return dict.fromkeys(header.split(","), pa.string())
+
+
+def score_file(  # noqa: PLR0913 -- options of the CLI command
+    model: CompiledModel,
+    source: Path,
+    output: Path,
+    *,
+    keys: Sequence[str] = (),
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    unrated: str = "error",
+    progress: bool = False,
+) -> BatchSummary:
+    """
+    Score every row of *source* (wide Parquet or CSV) into *output*
+    (Parquet or CSV), streaming chunk by chunk so memory stays bounded.
+
+    The output is written to a temporary file and renamed into place.
+
+    .. versionadded:: 0.1.0
+    """
+    pa = _arrow()
+    out_kind = _kind(output)
+    if output.resolve() == source.resolve():
+        raise InputError(
+            str(output), "$", "the output must not be the input file"
+        )
+    total = count_rows(source)
+    fd, tmp_name = tempfile.mkstemp(
+        dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    writer: Any = None
+    rows = chunks = 0
+    levels: dict[int, int] = {}
+    bar = _progress(progress, total)
+    try:
+        for batch in iter_chunks(source, chunk_rows):
+            frame = batch.to_pandas()
+            try:
+                codes, key_frame = encode_frame(model, frame, keys=keys)
+            except Exception as e:
+                _shift_rows(e, rows, source)
+                raise
+            result = score_many(model, codes, unrated=unrated)
+            table = pa.Table.from_pandas(
+                result.to_pandas(key_frame), preserve_index=False
+            )
+            if writer is None:
+                writer = _writer(out_kind, tmp, table.schema)
+            writer.write_table(table)
+            rows += len(frame)
+            chunks += 1
+            for lv, n in zip(*_unique(result.levels), strict=True):
+                levels[lv] = levels.get(lv, 0) + n
+            bar(len(frame))
+        if writer is None:
+            writer = _writer(out_kind, tmp, _empty_schema(model, keys))
+        writer.close()
+        writer = None
+        tmp.replace(output)
+    finally:
+        if writer is not None:
+            writer.close()
+        tmp.unlink(missing_ok=True)
+        bar(None)
+    return BatchSummary(
+        rows, chunks, str(output), dict(sorted(levels.items()))
+    )
+
+
+def _unique(levels: Any) -> tuple[list[int], list[int]]:
+    import numpy as np  # noqa: PLC0415
+
+    values, counts = np.unique(levels, return_counts=True)
+    return [int(v) for v in values], [int(c) for c in counts]
+
+
+def _shift_rows(error: Exception, offset: int, source: Path) -> None:
+    """Make row numbers in batch errors refer to the whole file."""
+    problems = getattr(error, "problems", None)
+    if problems is None:
+        return
+    import re  # noqa: PLC0415
+
+    shifted = []
+    for p in problems:
+        path = re.sub(
+            r"^\$\[(\d+)\]",
+            lambda m: f"$[{int(m.group(1)) + offset}]",
+            p.json_path,
+        )
+        shifted.append(attrs.evolve(p, json_path=path))
+    problems = tuple(shifted)
+    error.problems = problems  # type: ignore[attr-defined]
+    error.source = str(source)  # type: ignore[attr-defined]
+    error.args = (problems, str(source))
+
+
+def _empty_schema(model: CompiledModel, keys: Sequence[str]) -> Any:
+    pa = _arrow()
+    fields = [pa.field(k, pa.string()) for k in keys]
+    fields += [
+        pa.field("score", pa.string()),
+        pa.field("score_decimal", pa.string()),
+        pa.field("level", pa.int64()),
+        pa.field("counted_levels", pa.int64()),
+    ]
+    fields += [pa.field(f"X{k}", pa.string()) for k in model.levels]
+    return pa.schema(fields)
+
+
+class _CsvWriter:
+    def __init__(self, path: Path, schema: Any):
+        import pyarrow.csv as pacsv  # noqa: PLC0415
+
+        self._writer = pacsv.CSVWriter(str(path), schema)
+
+    def write_table(self, table: Any) -> None:
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def _writer(kind: str, path: Path, schema: Any) -> Any:
+    if kind == "parquet":
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        return pq.ParquetWriter(str(path), schema)
+    return _CsvWriter(path, schema)
+
+
+def _progress(enabled: bool, total: int | None) -> Any:  # noqa: FBT001
+    if not enabled:
+        return lambda _n: None
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    progress = Progress(
+        TextColumn("scoring"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    )
+    task = progress.add_task("rows", total=total)
+    progress.start()
+
+    def advance(n: int | None) -> None:
+        if n is None:
+            progress.stop()
+        else:
+            progress.advance(task, n)
+
+    return advance
