@@ -24,6 +24,17 @@ from ._assessment import (
     blank_assessment,
     iter_assessment_problems,
 )
+from ._batch import (
+    NA_CODE,
+    UNRATED_CODE,
+    BatchResult,
+    CompiledModel,
+    compile_model,
+    encode_frame,
+    score_many,
+)
+from ._batchio import BatchSummary, score_file
+from ._dask import score_dask
 from ._model import (
     Band,
     Level,
@@ -42,8 +53,19 @@ from ._packs import (
     iter_pack_problems,
     load_pack,
 )
+from ._population import (
+    Distribution,
+    NodeScores,
+    PopulationSummary,
+    WeightSensitivity,
+    node_scores,
+    perturbation_study,
+    summarise_population,
+    weight_sensitivity,
+)
 from ._rules import RuleOutcome, get_rule, register_rule, rule_names
 from ._scoring import Result, TraceStep, ValidatorReport, score, validate
+from ._synthetic import NATIONAL_2022, synthetic_population
 from ._text import Text
 from .exceptions import (
     AssessmentError,
@@ -66,6 +88,10 @@ __all__ = [
     "AssessmentMetadata",
     "Assessor",
     "Band",
+    "BatchResult",
+    "BatchSummary",
+    "CompiledModel",
+    "Distribution",
     "Evidence",
     "IncompatiblePackError",
     "InputError",
@@ -73,11 +99,15 @@ __all__ = [
     "Level",
     "MaturityCoreError",
     "Method",
+    "NATIONAL_2022",
+    "NA_CODE",
     "Node",
+    "NodeScores",
     "Pack",
     "PackError",
     "PackInfo",
     "PackNotFoundError",
+    "PopulationSummary",
     "Problem",
     "Profile",
     "RatingEntry",
@@ -90,20 +120,32 @@ __all__ = [
     "Tailoring",
     "Text",
     "TraceStep",
+    "UNRATED_CODE",
     "UnknownRequirementError",
     "UnknownRuleError",
     "ValidatorReport",
+    "WeightSensitivity",
     "blank_assessment",
     "clear_pack_cache",
+    "compile_model",
     "discover_packs",
+    "encode_frame",
     "get_rule",
     "iter_assessment_problems",
     "iter_pack_problems",
     "load_pack",
+    "node_scores",
+    "perturbation_study",
     "register_rule",
     "rule_names",
     "score",
+    "score_dask",
+    "score_file",
+    "score_many",
+    "summarise_population",
+    "synthetic_population",
     "validate",
+    "weight_sensitivity",
 ]
 
 

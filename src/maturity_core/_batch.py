@@ -239,6 +239,16 @@ def compile_model(
         + [b.min.denominator for b in pack.method.bands]
     )
     level_pos = {k: i for i, k in enumerate(levels)}
+    scaled_max = max(int(o.value * value_scale) for o in pack.rubric.options)
+    if denominator * max(scaled_max, 1) * max(len(reqs), 1) >= 2**62:
+        from .exceptions import ScoringError  # noqa: PLC0415
+
+        msg = (
+            f"the weights of profile {prof.id!r} are too fine-grained for "
+            f"exact batch scoring in 64-bit integers (common denominator "
+            f"{denominator}); score with maturity_core.score instead"
+        )
+        raise ScoringError(msg)
     coefficients = np.zeros((len(reqs), len(levels)), dtype=np.int64)
     for j, (r, c) in enumerate(zip(reqs, coef, strict=True)):
         coefficients[j, level_pos[r.level]] = int(c * denominator)
@@ -506,12 +516,16 @@ def _codes_from(model: CompiledModel, data: Any) -> Any:
     return codes
 
 
-def _invalid_code(model: CompiledModel, codes: Any, bad: Any) -> None:
+def _invalid_code(
+    model: CompiledModel, codes: Any, bad: Any, row_offset: int = 0
+) -> None:
     np = _numpy()
     i, j = (int(v) for v in np.argwhere(bad)[0])
+    value = int(codes[i, j])
+    i += row_offset
     high = len(model.rating_ids) - 1
     msg = (
-        f"code {int(codes[i, j])} is not a rating code; valid codes: "
+        f"code {value} is not a rating code; valid codes: "
         f"0..{high} ({', '.join(model.rating_ids)}), {NA_CODE} (na), "
         f"{UNRATED_CODE} (unrated)"
     )
@@ -685,7 +699,9 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
             row = chunk[i]
             bad = (row >= high) | (row < UNRATED_CODE)
             if bad.any():
-                _invalid_code(model, chunk[i : i + 1], bad[None, :])
+                _invalid_code(
+                    model, chunk[i : i + 1], bad[None, :], start + int(i)
+                )
             if unrated == "error" and (row == UNRATED_CODE).any():
                 j = int(np.argmax(row == UNRATED_CODE))
                 from .exceptions import ScoringError  # noqa: PLC0415
