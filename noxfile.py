@@ -72,3 +72,10 @@ def properties(session: nox.Session) -> None:
         *session.posargs,
         env={"HYPOTHESIS_PROFILE": "ci"},
     )
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark batch scoring on 1,000,000 DB12 assessments (slow)."""
+    session.install(".[batch]", *PACKS)
+    session.run("python", "benchmarks/bench_batch.py", *session.posargs)

@@ -87,7 +87,9 @@ def iter_chunks(path: Path, chunk_rows: int) -> Iterator[Any]:
                     strings_can_be_null=True,
                 ),
             )
-            yield from reader
+            for batch in reader:
+                for start in range(0, batch.num_rows, chunk_rows):
+                    yield batch.slice(start, chunk_rows)
     except (OSError, ValueError) as e:
         if isinstance(e, InputError):
             raise
