@@ -34,7 +34,16 @@ from ._batch import (
     score_many,
 )
 from ._batchio import BatchSummary, score_file
+from ._crosswalk import (
+    Carried,
+    Crosswalk,
+    CrosswalkEntry,
+    NotCarried,
+    carry_assessment,
+    find_crosswalk,
+)
 from ._dask import score_dask
+from ._group import GroupMember, GroupResult, score_group
 from ._model import (
     Band,
     Level,
@@ -46,6 +55,7 @@ from ._model import (
     Requirement,
     Rubric,
 )
+from ._overlay import OverlayInfo, apply_overlay
 from ._packs import (
     PackInfo,
     clear_pack_cache,
@@ -90,9 +100,14 @@ __all__ = [
     "Band",
     "BatchResult",
     "BatchSummary",
+    "Carried",
     "CompiledModel",
+    "Crosswalk",
+    "CrosswalkEntry",
     "Distribution",
     "Evidence",
+    "GroupMember",
+    "GroupResult",
     "IncompatiblePackError",
     "InputError",
     "InvalidPackError",
@@ -103,6 +118,8 @@ __all__ = [
     "NA_CODE",
     "Node",
     "NodeScores",
+    "NotCarried",
+    "OverlayInfo",
     "Pack",
     "PackError",
     "PackInfo",
@@ -125,11 +142,14 @@ __all__ = [
     "UnknownRuleError",
     "ValidatorReport",
     "WeightSensitivity",
+    "apply_overlay",
     "blank_assessment",
+    "carry_assessment",
     "clear_pack_cache",
     "compile_model",
     "discover_packs",
     "encode_frame",
+    "find_crosswalk",
     "get_rule",
     "iter_assessment_problems",
     "iter_pack_problems",
@@ -141,6 +161,7 @@ __all__ = [
     "score",
     "score_dask",
     "score_file",
+    "score_group",
     "score_many",
     "summarise_population",
     "synthetic_population",

@@ -200,6 +200,8 @@ class Pack:
     content_hash: str
     source: str
     trusted: bool
+    #: Overlays applied to the pack data (:func:`apply_overlay`).
+    overlays: tuple[Any, ...] = ()
     nodes: Mapping[str, Node] = attrs.field(init=False)
     parents: Mapping[str, str] = attrs.field(init=False)
     requirements_by_id: Mapping[str, Requirement] = attrs.field(init=False)

@@ -4,6 +4,7 @@ unless writing to a terminal)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import IO, Any
 
 from ._format import decimal, exact
@@ -149,3 +150,68 @@ def render_validation(
         else:
             console.print(f"{entry['file']}: invalid")
             console.print(entry["error"], markup=False)
+
+
+def render_crosswalk(data: dict[str, Any], stream: IO[str]) -> None:
+    """Both results side by side, then what was not carried."""
+    from rich.table import Table  # noqa: PLC0415
+
+    console = _console(stream)
+    src, tgt = data["source"], data["target"]
+    table = Table(title=f"Crosswalk {data['crosswalk']}", title_justify="left")
+    table.add_column("")
+    table.add_column(f"{src['pack']} {src['pack_version']}")
+    table.add_column(f"{tgt['pack']} {tgt['pack_version']}")
+    table.add_row("profile", src["profile"], tgt["profile"])
+    table.add_row("rule", src["rule"], tgt["rule"])
+    for k in src["level_scores"]:
+        other = tgt["level_scores"].get(k)
+        table.add_row(
+            f"X{k}",
+            decimal(Fraction(src["level_scores"][k])),
+            decimal(Fraction(other)) if other is not None else "",
+        )
+    table.add_row("S", src["score_decimal"], tgt["score_decimal"])
+    table.add_row("S exact", src["score"], tgt["score"])
+    table.add_row("level", str(src["level"]), str(tgt["level"]))
+    console.print(table)
+    console.print(
+        f"{data['carried']} ratings carried; "
+        f"{tgt['unrated_scored_as_lowest']} target requirements unrated "
+        "(scored as the lowest rating)"
+    )
+    if data["not_carried"]:
+        console.print("Not carried:")
+        for item in data["not_carried"]:
+            console.print(
+                f"  - [{item['side']}] {item['requirement']}: {item['reason']}"
+            )
+
+
+def render_group(data: dict[str, Any], stream: IO[str]) -> None:
+    """A standard group's members and its floor level."""
+    from rich.table import Table  # noqa: PLC0415
+
+    console = _console(stream)
+    title = f"Standard group {data['name']}"
+    if data.get("organisation"):
+        title += f" — {data['organisation']}"
+    table = Table(title=title, title_justify="left")
+    for col in ("standard", "kind", "core", "pack", "S", "level"):
+        table.add_column(col)
+    for m in data["members"]:
+        table.add_row(
+            m["code"],
+            m["kind"],
+            "yes" if m["core"] else "",
+            m["pack"] or "",
+            m.get("score", ""),
+            str(m["level"]) if "level" in m else "not scored",
+        )
+    console.print(table)
+    console.print(
+        f"{data['scored']} of {data['standards']} standards scored; lowest "
+        f"level {data['lowest_level']}"
+    )
+    for warning in data["warnings"]:
+        console.print(f"warning: {warning}")

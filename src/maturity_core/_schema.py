@@ -15,7 +15,14 @@ from referencing import Registry, Resource
 from .exceptions import Problem
 
 
-SCHEMA_NAMES = ("pack", "assessment", "result")
+SCHEMA_NAMES = (
+    "pack",
+    "assessment",
+    "result",
+    "overlay",
+    "crosswalk",
+    "group",
+)
 
 
 @cache

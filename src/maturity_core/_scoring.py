@@ -118,6 +118,7 @@ class Result:
             "pack": self.pack.id,
             "pack_version": self.pack.version,
             "pack_hash": self.pack.content_hash,
+            "overlays": [o.to_dict() for o in self.pack.overlays],
             "core_version": __version__,
             "profile": self.profile,
             "rule": self.rule,

@@ -20,8 +20,15 @@ if TYPE_CHECKING:
 
 from . import _jsonio
 from ._assessment import Assessment, blank_assessment
+from ._overlay import apply_overlay
 from ._packs import discover_packs, load_pack, pack_from_data
-from ._render import render_packs, render_result, render_validation
+from ._render import (
+    render_crosswalk,
+    render_group,
+    render_packs,
+    render_result,
+    render_validation,
+)
 from ._scoring import UNRATED_POLICIES, score, validate
 from .exceptions import (
     AssessmentError,
@@ -92,9 +99,47 @@ def _parser() -> _Parser:
         default="error",
         help="how to treat unrated requirements (default: error)",
     )
+    p.add_argument(
+        "--overlay",
+        action="append",
+        default=[],
+        type=Path,
+        help="apply an overlay file to the pack (repeatable)",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("-o", "--output", type=Path, help="write to this file")
+
+    p = sub.add_parser(
+        "crosswalk",
+        help="carry an assessment to another pack and score both",
+        description="Carry an assessment's ratings to another pack through "
+        "a crosswalk (equal mappings only, unless --relation adds more) and "
+        "show both results side by side, with what could not be carried.",
+    )
+    p.add_argument("assessment", type=Path)
+    p.add_argument("--to", required=True, help="target pack id or directory")
+    p.add_argument(
+        "--map", type=Path, help="crosswalk file (default: shipped)"
+    )
+    p.add_argument("--profile", help="target profile")
+    p.add_argument(
+        "--relation",
+        action="append",
+        choices=("equal", "subset", "superset", "intersects"),
+        help="relations whose ratings are carried (default: equal)",
+    )
+    p.add_argument(
+        "--carried-out", type=Path, help="write the carried assessment here"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser(
+        "group",
+        help="score a standard group (标准群) for one organisation",
+    )
+    p.add_argument("group", type=Path, help="group JSON file")
+    p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser(
         "batch",
@@ -220,6 +265,8 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
         raise _UsageError(msg)
     assessment = Assessment.from_path(args.assessment)
     pack = _load_for(assessment, args.pack)
+    for overlay in args.overlay:
+        pack = apply_overlay(pack, overlay)
     result = score(
         pack,
         assessment,
@@ -291,6 +338,83 @@ def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
             f"scored {summary.rows} assessments in {summary.chunks} chunks "
             f"into {summary.output} ({counts or 'no rows'})\n"
         )
+    return EXIT_OK
+
+
+def _cmd_crosswalk(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from ._crosswalk import (  # noqa: PLC0415
+        Crosswalk,
+        carry_assessment,
+        compare_across,
+        find_crosswalk,
+    )
+
+    assessment = Assessment.from_path(args.assessment)
+    source = _load_for(assessment, None)
+    target = load_pack(args.to)
+    if args.map is not None:
+        walk = Crosswalk.from_path(args.map)
+        if (walk.source, walk.target) == (target.id, source.id):
+            walk = walk.reversed()
+    else:
+        walk = find_crosswalk(source.id, target.id)
+    carried = carry_assessment(
+        walk,
+        assessment,
+        source,
+        target,
+        profile=args.profile,
+        relations=args.relation or ("equal",),
+    )
+    before, after = compare_across(carried, source, target, assessment)
+    if args.carried_out is not None:
+        _jsonio.write_text_atomic(
+            args.carried_out, _jsonio.dumps(carried.assessment.to_dict())
+        )
+    unrated = sum(1 for e in carried.assessment.ratings if e.rating is None)
+    data = {
+        "crosswalk": walk.id,
+        "source": _side(before),
+        "target": _side(after) | {"unrated_scored_as_lowest": unrated},
+        "carried": len(carried.carried),
+        "not_carried": [n.to_dict() for n in carried.not_carried],
+    }
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(data))
+    else:
+        render_crosswalk(data, stdout)
+    return EXIT_OK
+
+
+def _side(result: Any) -> dict[str, Any]:
+    from ._format import decimal  # noqa: PLC0415
+
+    return {
+        "pack": result.pack.id,
+        "pack_version": result.pack.version,
+        "profile": result.profile,
+        "rule": result.rule,
+        "score": str(result.score),
+        "score_decimal": decimal(result.score),
+        "level": result.level,
+        "level_scores": {
+            str(k): str(x)
+            for k, x in zip(
+                result.pack.level_numbers, result.level_scores, strict=True
+            )
+        },
+    }
+
+
+def _cmd_group(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from ._group import score_group  # noqa: PLC0415
+
+    result = score_group(args.group)
+    data = result.to_dict()
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(data))
+    else:
+        render_group(data, stdout)
     return EXIT_OK
 
 
@@ -370,6 +494,8 @@ def run(
         "score": _cmd_score,
         "validate": _cmd_validate,
         "batch": _cmd_batch,
+        "crosswalk": _cmd_crosswalk,
+        "group": _cmd_group,
     }
     if args.command is None:
         parser.print_usage(stderr)
