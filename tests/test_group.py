@@ -1,0 +1,87 @@
+"""Standard groups (标准群): several standards for one organisation."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+import pytest
+
+import maturity_core as mc
+from maturity_core.cli import run
+
+
+def _group(tmp_path, standards, **extra):
+    shutil.copy("examples/db12t1073-discrete.json", tmp_path / "db12.json")
+    data = {"format": 1, "name": "示例标准群", "standards": standards, **extra}
+    path = tmp_path / "group.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return path
+
+
+CORE = {"code": "GB/T 39116-2020", "kind": "national", "core": True}
+LOCAL = {
+    "code": "DB12/T 1073-2021",
+    "kind": "local",
+    "pack": "db12t1073",
+    "assessment": "db12.json",
+}
+OTHERS = [{"code": f"T/XX {n}-2024", "kind": "group"} for n in range(1, 4)]
+
+
+class TestScoreGroup:
+    def test_scores_members_with_packs(self, tmp_path):
+        """Members with a pack and assessment are scored; others listed."""
+        path = _group(tmp_path, [CORE, LOCAL, *OTHERS])
+        result = mc.score_group(path)
+
+        assert 5 == len(result.members)
+        assert ["DB12/T 1073-2021"] == [m.code for m in result.scored]
+        assert 2 == result.lowest_level
+        assert () == result.warnings
+
+    def test_small_group_warns(self, tmp_path):
+        """Fewer than 5 standards is allowed but warned about."""
+        result = mc.score_group(_group(tmp_path, [CORE, LOCAL]))
+
+        assert [
+            "the group has 2 standards; the pilot plan recommends 5 to 20"
+        ] == list(result.warnings)
+
+    def test_group_needs_a_national_core(self, tmp_path):
+        """A group is built around a national standard."""
+        with pytest.raises(mc.AssessmentError, match="national"):
+            mc.score_group(_group(tmp_path, [LOCAL, *OTHERS]))
+
+    def test_member_needs_pack_and_assessment(self, tmp_path):
+        """A pack without an assessment is an error at its path."""
+        bad = {**LOCAL}
+        del bad["assessment"]
+
+        with pytest.raises(mc.AssessmentError) as info:
+            mc.score_group(_group(tmp_path, [CORE, bad, *OTHERS]))
+        assert "$.standards[1]" == info.value.json_path
+
+    def test_command_prints_the_summary(self, tmp_path):
+        """`maturity group --format json` gives the combined summary."""
+        out = io.StringIO()
+
+        status = run(
+            [
+                "group",
+                str(_group(tmp_path, [CORE, LOCAL, *OTHERS])),
+                "--format",
+                "json",
+            ],
+            out,
+            io.StringIO(),
+        )
+        data = json.loads(out.getvalue())
+
+        assert 0 == status
+        assert (5, 1, 2) == (
+            data["standards"],
+            data["scored"],
+            data["lowest_level"],
+        )
