@@ -44,6 +44,14 @@ from ._crosswalk import (
 )
 from ._dask import score_dask
 from ._group import GroupMember, GroupResult, score_group
+from ._lifecycle import (
+    ChangeCheck,
+    Lifecycle,
+    Status,
+    check_level_change,
+    lifecycle_for,
+    status_on,
+)
 from ._model import (
     Band,
     Level,
@@ -74,7 +82,14 @@ from ._population import (
     weight_sensitivity,
 )
 from ._rules import RuleOutcome, get_rule, register_rule, rule_names
-from ._scoring import Result, TraceStep, ValidatorReport, score, validate
+from ._scoring import (
+    DimensionScore,
+    Result,
+    TraceStep,
+    ValidatorReport,
+    score,
+    validate,
+)
 from ._synthetic import NATIONAL_2022, synthetic_population
 from ._text import Text
 from .exceptions import (
@@ -101,9 +116,11 @@ __all__ = [
     "BatchResult",
     "BatchSummary",
     "Carried",
+    "ChangeCheck",
     "CompiledModel",
     "Crosswalk",
     "CrosswalkEntry",
+    "DimensionScore",
     "Distribution",
     "Evidence",
     "GroupMember",
@@ -112,6 +129,7 @@ __all__ = [
     "InputError",
     "InvalidPackError",
     "Level",
+    "Lifecycle",
     "MaturityCoreError",
     "Method",
     "NATIONAL_2022",
@@ -134,6 +152,7 @@ __all__ = [
     "Rubric",
     "RuleOutcome",
     "ScoringError",
+    "Status",
     "Tailoring",
     "Text",
     "TraceStep",
@@ -145,6 +164,7 @@ __all__ = [
     "apply_overlay",
     "blank_assessment",
     "carry_assessment",
+    "check_level_change",
     "clear_pack_cache",
     "compile_model",
     "discover_packs",
@@ -153,6 +173,7 @@ __all__ = [
     "get_rule",
     "iter_assessment_problems",
     "iter_pack_problems",
+    "lifecycle_for",
     "load_pack",
     "node_scores",
     "perturbation_study",
@@ -163,6 +184,7 @@ __all__ = [
     "score_file",
     "score_group",
     "score_many",
+    "status_on",
     "summarise_population",
     "synthetic_population",
     "validate",

@@ -70,6 +70,36 @@ class ValidatorReport:
         }
 
 
+@attrs.frozen
+class DimensionScore:
+    """
+    The scores of the requirements carrying one tag (a dimension such as
+    设施可用性), aggregated exactly like the whole model: X_k per level
+    and S by the same level rule.  Levels where no tagged requirement is
+    scorable are left out of ``level_scores`` and count as 0 for S.
+
+    .. versionadded:: 0.1.0
+    """
+
+    tag: str
+    name: Text
+    level_scores: Mapping[int, Fraction]
+    score: Fraction
+    requirements: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (exact strings)."""
+        return {
+            "name": self.name.to_dict(),
+            "requirements": self.requirements,
+            "level_scores": {
+                str(k): exact(v) for k, v in self.level_scores.items()
+            },
+            "score": exact(self.score),
+            "score_decimal": decimal(self.score),
+        }
+
+
 @attrs.frozen(eq=False)
 class Result:
     """
@@ -96,11 +126,29 @@ class Result:
     trace: tuple[TraceStep, ...]
     validators: tuple[ValidatorReport, ...]
     assessment: Assessment
+    dimensions: Mapping[str, DimensionScore] = attrs.field(
+        factory=lambda: MappingProxyType({})
+    )
 
     @property
     def level_name(self) -> Text:
         """The name of the level reached."""
         return self.pack.level_name(self.level)
+
+    @property
+    def lifecycle(self) -> Any:
+        """
+        The result's :class:`Lifecycle` (issued on the assessment date), or
+        ``None`` if the pack defines none or the assessment has no date.
+        """
+        import datetime as dt  # noqa: PLC0415
+
+        from ._lifecycle import lifecycle_for  # noqa: PLC0415
+
+        date = self.assessment.metadata.date
+        if not date or not self.pack.data.get("lifecycle"):
+            return None
+        return lifecycle_for(self.pack, dt.date.fromisoformat(date))
 
     def node_score(self, node_id: str, level: int) -> Fraction | None:
         """The score of *node_id* at *level*, or ``None`` if absent."""
@@ -113,6 +161,7 @@ class Result:
         from . import __version__  # noqa: PLC0415 -- avoid an import cycle
 
         meta = self.assessment.metadata.to_dict()
+        life = self.lifecycle
         return {
             "format": 1,
             "pack": self.pack.id,
@@ -141,6 +190,10 @@ class Result:
             "tailored": [t.to_dict() for t in self.tailored],
             "metadata": meta,
             "validators": [v.to_dict() for v in self.validators],
+            "dimensions": {
+                tag: d.to_dict() for tag, d in self.dimensions.items()
+            },
+            "lifecycle": life.to_dict() if life else None,
             "trace": [s.to_dict() for s in self.trace],
         }
 
@@ -251,14 +304,18 @@ def _leaf_values(
     scope: frozenset[str],
     assessment: Assessment,
     unrated: str,
+    tag: str | None = None,
 ) -> dict[str, dict[int, list[Fraction]]]:
-    """Per in-scope leaf and level: the values of scorable requirements."""
+    """
+    Per in-scope leaf and level: the values of scorable requirements
+    (only those tagged *tag*, if given).
+    """
     ratings = assessment.ratings_by_id
     lowest = min(o.value for o in pack.rubric.options)
     values: dict[str, dict[int, list[Fraction]]] = {}
     missing = []
     for req in pack.requirements:
-        if req.node not in scope:
+        if req.node not in scope or (tag is not None and tag not in req.tags):
             continue
         rating = ratings.get(req.id)
         if rating is None and unrated == "error":
@@ -427,6 +484,14 @@ def score(
         for k, step in enumerate(outcome.steps, start=1)
     )
     trace.append(_band_step(pack, outcome.score))
+    dimensions = _dimensions(
+        pack,
+        profile=prof,
+        scope=scope,
+        assessment=assessment,
+        unrated=unrated,
+        level_rule=level_rule,
+    )
     return Result(
         pack=pack,
         profile=prof.id,
@@ -441,4 +506,39 @@ def score(
         trace=tuple(trace),
         validators=reports,
         assessment=assessment,
+        dimensions=MappingProxyType(dimensions),
     )
+
+
+def _dimensions(  # noqa: PLR0913 -- the scoring context
+    pack: Pack,
+    *,
+    profile: Profile,
+    scope: frozenset[str],
+    assessment: Assessment,
+    unrated: str,
+    level_rule: Any,
+) -> dict[str, DimensionScore]:
+    tags = sorted(
+        {t for r in pack.requirements if r.node in scope for t in r.tags}
+    )
+    names = pack.metadata.get("metadata", {}).get("dimensions", {})
+    out = {}
+    for tag in tags:
+        values = _leaf_values(pack, scope, assessment, unrated, tag)
+        root, _ = _aggregate(pack, profile, scope, values)
+        xs = tuple(root.get(k, Fraction(0)) for k in pack.level_numbers)
+        out[tag] = DimensionScore(
+            tag=tag,
+            name=Text.from_data(names.get(tag))
+            if tag in names
+            else Text(en=tag),
+            level_scores=dict(sorted(root.items())),
+            score=level_rule(xs, pack.method.gate).score,
+            requirements=sum(
+                1
+                for r in pack.requirements
+                if r.node in scope and tag in r.tags
+            ),
+        )
+    return out

@@ -66,7 +66,7 @@ class _Parser(argparse.ArgumentParser):
         raise _Exit(status)
 
 
-def _parser() -> _Parser:
+def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     parser = _Parser(
         prog="maturity",
         description="Score organisations against capability-maturity "
@@ -131,6 +131,35 @@ def _parser() -> _Parser:
     )
     p.add_argument(
         "--carried-out", type=Path, help="write the carried assessment here"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser(
+        "status",
+        help="is a graded result current, due for re-review or expired?",
+    )
+    p.add_argument(
+        "result", type=Path, help="result JSON (score --format json)"
+    )
+    p.add_argument(
+        "--on", help="the day to check (default: today), YYYY-MM-DD"
+    )
+    p.add_argument(
+        "--reviewed",
+        action="append",
+        default=[],
+        help="a re-review already done, YYYY-MM-DD (repeatable)",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser(
+        "change",
+        help="check a renewal, upgrade or downgrade request",
+    )
+    p.add_argument("previous", type=Path, help="previous result JSON")
+    p.add_argument("assessment", type=Path, help="the new assessment")
+    p.add_argument(
+        "--request", required=True, choices=("renewal", "upgrade", "downgrade")
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -406,6 +435,87 @@ def _side(result: Any) -> dict[str, Any]:
     }
 
 
+def _cmd_status(args: argparse.Namespace, stdout: IO[str]) -> int:
+    import datetime as dt  # noqa: PLC0415
+
+    from ._lifecycle import Lifecycle, parse_date, status_on  # noqa: PLC0415
+
+    data = _jsonio.read_json(args.result)
+    source = str(args.result)
+    if not isinstance(data, dict) or not data.get("lifecycle"):
+        problem = Problem(
+            "$.lifecycle",
+            "the result has no lifecycle: its pack defines no validity "
+            "period, or its assessment had no metadata.date",
+            "no-lifecycle",
+        )
+        raise AssessmentError([problem], source)
+    life = Lifecycle.from_dict(data["lifecycle"], source)
+    on = parse_date(args.on, "--on") if args.on else dt.date.today()  # noqa: DTZ011 -- a calendar day is meant
+    reviewed = tuple(parse_date(d, "--reviewed") for d in args.reviewed)
+    status = status_on(life, on, reviewed=reviewed)
+    out = status.to_dict() | {
+        "pack": data.get("pack"),
+        "level": data.get("level"),
+        "lifecycle": life.to_dict(),
+    }
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(out))
+    else:
+        stdout.write(
+            f"{data.get('pack')} level {data.get('level')}: {status.state} on "
+            f"{status.on.isoformat()} — {status.message}\n"
+        )
+    return EXIT_OK
+
+
+def _cmd_change(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from ._lifecycle import check_level_change, parse_date  # noqa: PLC0415
+
+    previous = _jsonio.read_json(args.previous)
+    if not isinstance(previous, dict):
+        raise AssessmentError(
+            [Problem("$", "a result must be a JSON object", "schema")],
+            str(args.previous),
+        )
+    assessment = Assessment.from_path(args.assessment)
+    pack = _load_for(assessment, None)
+    result = score(pack, assessment)
+    if not assessment.metadata.date:
+        raise AssessmentError(
+            [
+                Problem(
+                    "$.metadata.date",
+                    "the new assessment needs a date",
+                    "date",
+                )
+            ],
+            assessment.source,
+        )
+    check = check_level_change(
+        pack,
+        previous,
+        result.level,
+        parse_date(
+            assessment.metadata.date, "$.metadata.date", assessment.source
+        ),
+        request=args.request,
+        mode=assessment.metadata.mode,
+        source=str(args.previous),
+    )
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(check.to_dict()))
+    else:
+        verdict = "allowed" if check.allowed else "refused"
+        stdout.write(
+            f"{args.request} (level {check.previous_level} → new result "
+            f"level {check.new_level}): {verdict}\n"
+        )
+        for reason in check.reasons:
+            stdout.write(f"  - {reason}\n")
+    return EXIT_OK if check.allowed else EXIT_INVALID
+
+
 def _cmd_group(args: argparse.Namespace, stdout: IO[str]) -> int:
     from ._group import score_group  # noqa: PLC0415
 
@@ -496,6 +606,8 @@ def run(
         "batch": _cmd_batch,
         "crosswalk": _cmd_crosswalk,
         "group": _cmd_group,
+        "status": _cmd_status,
+        "change": _cmd_change,
     }
     if args.command is None:
         parser.print_usage(stderr)
