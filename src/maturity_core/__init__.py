@@ -92,6 +92,7 @@ from ._scoring import (
 )
 from ._synthetic import NATIONAL_2022, synthetic_population
 from ._text import Text
+from ._verify import Difference, Verification, verify_result
 from .exceptions import (
     AssessmentError,
     IncompatiblePackError,
@@ -120,6 +121,7 @@ __all__ = [
     "CompiledModel",
     "Crosswalk",
     "CrosswalkEntry",
+    "Difference",
     "DimensionScore",
     "Distribution",
     "Evidence",
@@ -160,6 +162,7 @@ __all__ = [
     "UnknownRequirementError",
     "UnknownRuleError",
     "ValidatorReport",
+    "Verification",
     "WeightSensitivity",
     "apply_overlay",
     "blank_assessment",
@@ -188,6 +191,7 @@ __all__ = [
     "summarise_population",
     "synthetic_population",
     "validate",
+    "verify_result",
     "weight_sensitivity",
 ]
 

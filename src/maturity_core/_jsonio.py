@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,51 @@ from .exceptions import InputError
 
 #: Input files larger than this are refused before they are parsed.
 MAX_INPUT_BYTES = 64 * 1024 * 1024
+#: JSON nested deeper than this is refused before it is parsed.
+MAX_DEPTH = 64
+#: Strings longer than this (in characters) are refused.
+MAX_STRING = 100_000
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of [ and { in *text*, outside strings."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    depth = deepest = 0
+    for ch in brackets:
+        if ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
+def _check_strings(value: Any, source: str | None, path: str = "$") -> None:
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if len(item) > MAX_STRING:
+                raise InputError(
+                    source,
+                    where,
+                    f"a string of {len(item)} characters; strings may have "
+                    f"at most {MAX_STRING}",
+                )
+        elif isinstance(item, dict):
+            stack.extend((v, f"{where}.{k}") for k, v in item.items())
+            for k in item:
+                if len(k) > MAX_STRING:
+                    raise InputError(source, where, "an object key too long")
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
 
 
 class _DuplicateKeyError(ValueError):
@@ -40,8 +86,22 @@ def loads(text: str, source: str | None = None) -> Any:
     Parse *text* as strict JSON.
 
     Duplicate keys, ``NaN`` and ``Infinity`` are errors, not silently
-    accepted as Python's :mod:`json` would.
+    accepted as Python's :mod:`json` would; so are nesting deeper than
+    :data:`MAX_DEPTH` (checked before parsing) and strings longer than
+    :data:`MAX_STRING`.
     """
+    if _depth(text) > MAX_DEPTH:
+        raise InputError(
+            source,
+            "$",
+            f"JSON is nested more than {MAX_DEPTH} levels deep",
+        )
+    data = _parse(text, source)
+    _check_strings(data, source)
+    return data
+
+
+def _parse(text: str, source: str | None) -> Any:
     try:
         return json.loads(
             text,

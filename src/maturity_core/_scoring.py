@@ -12,7 +12,7 @@ import attrs
 from ._assessment import Assessment, Tailoring, iter_assessment_problems
 from ._format import decimal, exact, fmt
 from ._model import ROOT, Pack, Profile
-from ._packs import load_validator
+from ._packs import content_hash, load_validator
 from ._rules import get_rule
 from ._text import Text
 from .exceptions import AssessmentError, Problem, ScoringError
@@ -168,6 +168,10 @@ class Result:
             "pack_version": self.pack.version,
             "pack_hash": self.pack.content_hash,
             "overlays": [o.to_dict() for o in self.pack.overlays],
+            "assessment_hash": content_hash(self.assessment.to_dict()),
+            "scope": sorted(
+                n for n in self.nodes if self.pack.nodes[n].is_leaf
+            ),
             "core_version": __version__,
             "profile": self.profile,
             "rule": self.rule,

@@ -135,6 +135,16 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser(
+        "verify",
+        help="re-score an assessment and compare with a recorded result",
+    )
+    p.add_argument("result", type=Path, help="recorded result JSON")
+    p.add_argument("assessment", type=Path, help="the assessment it scored")
+    p.add_argument("--pack", help="pack id or directory (default: recorded)")
+    p.add_argument("--overlay", action="append", default=[], type=Path)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser(
         "status",
         help="is a graded result current, due for re-review or expired?",
     )
@@ -435,6 +445,27 @@ def _side(result: Any) -> dict[str, Any]:
     }
 
 
+def _cmd_verify(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from ._verify import verify_result  # noqa: PLC0415
+
+    assessment = Assessment.from_path(args.assessment)
+    outcome = verify_result(
+        args.result, assessment, pack=args.pack, overlays=args.overlay
+    )
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(outcome.to_dict()))
+    elif outcome.ok:
+        stdout.write(f"{args.result}: verified, identical result\n")
+    else:
+        stdout.write(f"{args.result}: does NOT verify\n")
+        for d in outcome.differences:
+            stdout.write(
+                f"  - {d.field} ({d.meaning}): recorded {d.recorded!r}, "
+                f"now {d.now!r}\n"
+            )
+    return EXIT_OK if outcome.ok else EXIT_INVALID
+
+
 def _cmd_status(args: argparse.Namespace, stdout: IO[str]) -> int:
     import datetime as dt  # noqa: PLC0415
 
@@ -607,6 +638,7 @@ def run(
         "crosswalk": _cmd_crosswalk,
         "group": _cmd_group,
         "status": _cmd_status,
+        "verify": _cmd_verify,
         "change": _cmd_change,
     }
     if args.command is None:
