@@ -79,3 +79,17 @@ def bench(session: nox.Session) -> None:
     """Benchmark batch scoring on 1,000,000 DB12 assessments (slow)."""
     session.install(".[batch]", *PACKS)
     session.run("python", "benchmarks/bench_batch.py", *session.posargs)
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Run the loader fuzz tests with a large budget and report the figures."""
+    _install(session, "tests")
+    session.run(
+        "pytest",
+        "-m",
+        "fuzz",
+        "-q",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "fuzz"},
+    )

@@ -21,6 +21,12 @@ settings.register_profile(
 settings.register_profile(
     "ci", max_examples=1000, suppress_health_check=[HealthCheck.too_slow]
 )
+settings.register_profile(
+    "fuzz",
+    max_examples=3000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 

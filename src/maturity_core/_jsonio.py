@@ -149,6 +149,10 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(source, "$", "is a directory, not a file") from None
     except PermissionError:
         raise InputError(source, "$", "permission denied") from None
+    except OSError as e:
+        raise InputError(
+            source[:200], "$", f"cannot read: {e.strerror or e}"
+        ) from None
 
 
 def read_text(path: Path) -> str:

@@ -42,13 +42,11 @@ class OverlayInfo:
         return attrs.asdict(self)
 
 
-def _load(
-    overlay: Mapping[str, Any] | str | os.PathLike[str],
-) -> tuple[Any, str | None]:
-    if isinstance(overlay, Mapping):
-        return dict(overlay), None
-    path = Path(overlay)
-    return _jsonio.read_json(path), str(path)
+def _load(overlay: Any) -> tuple[Any, str | None]:
+    if isinstance(overlay, (str, os.PathLike)):
+        path = Path(overlay)
+        return _jsonio.read_json(path), str(path)
+    return (dict(overlay) if isinstance(overlay, Mapping) else overlay), None
 
 
 def apply_overlay(

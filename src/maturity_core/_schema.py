@@ -55,7 +55,7 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema(name), registry=registry())
 
 
-def _message(error: ValidationError) -> str:
+def _message(error: ValidationError) -> str:  # noqa: PLR0911 -- one case per keyword
     if error.validator == "additionalProperties" and isinstance(
         error.schema, dict
     ):
@@ -69,6 +69,21 @@ def _message(error: ValidationError) -> str:
             f"unknown field{'s' if len(extra) != 1 else ''} "
             f"{', '.join(map(repr, extra))}; valid fields: "
             f"{', '.join(allowed)}"
+        )
+    if error.validator == "maxItems":
+        return (
+            f"has {len(error.instance)} items, too long; at most "
+            f"{error.validator_value} are allowed"
+        )
+    if error.validator == "minItems":
+        return (
+            f"has {len(error.instance)} items; at least "
+            f"{error.validator_value} are needed"
+        )
+    if error.validator == "maxLength":
+        return (
+            f"is {len(error.instance)} characters, too long; at most "
+            f"{error.validator_value} are allowed"
         )
     if error.validator == "required":
         return f"{error.message}"

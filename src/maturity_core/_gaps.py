@@ -1,0 +1,954 @@
+"""
+Gap analysis and improvement plans: what to raise to reach a level.
+
+Both work on a :class:`Result` and stay exact.  While the ``na`` ratings
+stay as they are, every level score X_k is linear in the ratings of the
+requirements at level k: X_k = Σ share(r) × value(r), where share(r) is
+the product of the renormalised weights on the path from r's leaf to the
+root, divided by the number of scorable requirements of that leaf at k.
+A rating change therefore moves one X_k by share × Δvalue, and the level
+rule turns the new X_1..X_N into S.  Plans are re-scored with
+:func:`maturity_core.score` before they are returned.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from numbers import Rational
+from typing import Any
+
+import attrs
+
+from ._assessment import Assessment
+from ._format import decimal, exact
+from ._model import NA, ROOT, Pack, RatingOption, Requirement
+from ._rules import get_rule
+from ._scoring import Result, level_for_score, score
+from .exceptions import ScoringError
+
+
+#: The level rules :func:`improvement_plan` can search exactly.
+PLAN_RULES = ("cumulative-gated", "cumulative-gated-unit")
+
+
+@attrs.frozen
+class LeafStanding:
+    """
+    One leaf (subdomain) and its exact scores at the current level and at
+    the next one (``None`` where it is absent or there is no such level).
+
+    .. versionadded:: 0.1.0
+    """
+
+    node: str
+    kind: str
+    current_score: Fraction | None
+    next_score: Fraction | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data; scores are exact strings."""
+        return {
+            "node": self.node,
+            "kind": self.kind,
+            "current_score": _opt(self.current_score),
+            "next_score": _opt(self.next_score),
+        }
+
+
+@attrs.frozen
+class Gap:
+    """
+    One in-scope requirement not rated with the rubric's top value.
+
+    Args:
+        requirement: The requirement id.
+        node: Its leaf.
+        level: Its level.
+        rating: Its current rating (``None`` if unrated and scored as the
+            lowest value).
+        top: The rubric's top rating.
+        value: The current rating's exact value.
+        share: The requirement's exact share of X_level.
+        level_gain: How much X_level rises if it alone is raised to *top*.
+        gain: How much S rises if it alone is raised to *top* (the
+            marginal gain; 0 where the rule does not count its level).
+
+    .. versionadded:: 0.1.0
+    """
+
+    requirement: str
+    node: str
+    level: int
+    rating: str | None
+    top: str
+    value: Fraction
+    share: Fraction
+    level_gain: Fraction
+    gain: Fraction
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data; numbers are exact strings."""
+        return {
+            "requirement": self.requirement,
+            "node": self.node,
+            "level": self.level,
+            "rating": self.rating,
+            "top": self.top,
+            "value": exact(self.value),
+            "share": exact(self.share),
+            "level_gain": exact(self.level_gain),
+            "gain": exact(self.gain),
+            "gain_decimal": decimal(self.gain, 4),
+        }
+
+
+@attrs.frozen
+class GapGroup:
+    """
+    The gaps below one node (an element or a domain), best gain first.
+
+    .. versionadded:: 0.1.0
+    """
+
+    node: str
+    kind: str
+    gaps: tuple[Gap, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: the node and its gaps' requirement ids."""
+        return {
+            "node": self.node,
+            "kind": self.kind,
+            "count": len(self.gaps),
+            "requirements": [g.requirement for g in self.gaps],
+        }
+
+
+@attrs.frozen
+class GapAnalysis:
+    """
+    Where an assessment stands and what stands between it and *target*.
+
+    ``strengths`` ranks the in-scope leaves strongest first by their score
+    at ``next_level`` (then at ``current_level``, then id); ``weaknesses``
+    is the same ranking weakest first.  Leaves absent at both levels are
+    left out.  ``gaps`` lists every in-scope requirement at a level
+    ≤ *target* not rated with the top value, by marginal gain (largest
+    first, ties by id); ``by_element`` and ``by_domain`` group them under
+    the nodes one and two levels below the root, in tree order.
+
+    >>> gaps = gap_analysis(pack, result)  # doctest: +SKIP
+    >>> gaps.gaps[0].requirement  # doctest: +SKIP
+    'a1.y.1'
+
+    .. versionadded:: 0.1.0
+    """
+
+    pack: str
+    profile: str
+    rule: str
+    score: Fraction
+    level: int
+    target: int
+    current_level: int | None
+    next_level: int | None
+    strengths: tuple[LeafStanding, ...]
+    weaknesses: tuple[LeafStanding, ...]
+    gaps: tuple[Gap, ...]
+    by_element: tuple[GapGroup, ...]
+    by_domain: tuple[GapGroup, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data; numbers are exact strings."""
+        return {
+            "pack": self.pack,
+            "profile": self.profile,
+            "rule": self.rule,
+            "score": exact(self.score),
+            "level": self.level,
+            "target": self.target,
+            "current_level": self.current_level,
+            "next_level": self.next_level,
+            "strengths": [s.to_dict() for s in self.strengths],
+            "weaknesses": [s.to_dict() for s in self.weaknesses],
+            "gaps": [g.to_dict() for g in self.gaps],
+            "by_element": [g.to_dict() for g in self.by_element],
+            "by_domain": [g.to_dict() for g in self.by_domain],
+        }
+
+
+@attrs.frozen
+class Upgrade:
+    """
+    One step of a plan: raise *requirement* from *current* to *to*.
+
+    .. versionadded:: 0.1.0
+    """
+
+    requirement: str
+    node: str
+    level: int
+    current: str | None
+    to: str
+    effort: Fraction
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data; the effort is an exact string."""
+        return {
+            "requirement": self.requirement,
+            "node": self.node,
+            "level": self.level,
+            "from": self.current,
+            "to": self.to,
+            "effort": exact(self.effort),
+        }
+
+
+@attrs.frozen(eq=False)
+class Plan:
+    """
+    A minimal set of rating upgrades that reaches *target*.
+
+    ``score`` and ``level`` come from re-scoring the upgraded assessment
+    with :func:`maturity_core.score`; that full :class:`Result` is
+    ``result``.  ``effort`` is the plan's total effort (its size with
+    unit effort).
+
+    >>> plan = improvement_plan(pack, result, target=3)  # doctest: +SKIP
+    >>> plan.level >= 3  # doctest: +SKIP
+    True
+
+    .. versionadded:: 0.1.0
+    """
+
+    target: int
+    upgrades: tuple[Upgrade, ...]
+    effort: Fraction
+    baseline_score: Fraction
+    baseline_level: int
+    result: Result
+
+    @property
+    def score(self) -> Fraction:
+        """The predicted overall score S, exact."""
+        return self.result.score
+
+    @property
+    def level(self) -> int:
+        """The predicted level."""
+        return self.result.level
+
+    @property
+    def assessment(self) -> Assessment:
+        """The upgraded assessment."""
+        return self.result.assessment
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data; numbers are exact strings."""
+        return {
+            "target": self.target,
+            "baseline_score": exact(self.baseline_score),
+            "baseline_level": self.baseline_level,
+            "score": exact(self.score),
+            "score_decimal": decimal(self.score),
+            "level": self.level,
+            "effort": exact(self.effort),
+            "upgrades": [u.to_dict() for u in self.upgrades],
+        }
+
+
+def _opt(value: Fraction | None) -> str | None:
+    return None if value is None else exact(value)
+
+
+# -- the linear model -------------------------------------------------------
+
+
+@attrs.frozen
+class _Rated:
+    """An in-scope, scorable requirement with its share of X_level."""
+
+    req: Requirement
+    rating: str | None
+    value: Fraction
+    share: Fraction
+
+
+def _check_result(pack: Pack, result: Result) -> None:
+    if result.pack.id != pack.id:
+        msg = (
+            f"'result' must be a result for pack {pack.id!r} "
+            f"(got one for {result.pack.id!r})"
+        )
+        raise ValueError(msg)
+
+
+def _top(pack: Pack) -> RatingOption:
+    best = max(o.value for o in pack.rubric.options)
+    return next(o for o in pack.rubric.options if o.value == best)
+
+
+def _rated(pack: Pack, result: Result) -> tuple[list[_Rated], bool]:
+    """
+    Every in-scope requirement that is not ``na``, with its exact share,
+    and whether some of them are unrated (scored as the lowest value).
+    """
+    ratings = result.assessment.ratings_by_id
+    lowest = min(o.value for o in pack.rubric.options)
+    weights = pack.get_profile(result.profile).weights
+    nodes = result.nodes
+    scorable: list[tuple[Requirement, str | None]] = []
+    counts: dict[tuple[str, int], int] = {}
+    for req in pack.requirements:
+        if req.node not in nodes:
+            continue
+        rating = ratings.get(req.id)
+        if rating == NA:
+            continue
+        scorable.append((req, rating))
+        key = (req.node, req.level)
+        counts[key] = counts.get(key, 0) + 1
+
+    paths: dict[tuple[str, int], Fraction] = {}
+
+    def path(leaf: str, k: int) -> Fraction:
+        # Renormalise over the siblings present at k, as _aggregate does.
+        factor = Fraction(1)
+        nid = leaf
+        while nid != ROOT:
+            parent = pack.parents[nid]
+            total = sum(
+                (
+                    weights[c.id]
+                    for c in pack.nodes[parent].children
+                    if k in nodes.get(c.id, {})
+                ),
+                Fraction(0),
+            )
+            if not total:
+                return Fraction(0)
+            factor *= weights[nid] / total
+            nid = parent
+        return factor
+
+    out = []
+    for req, rating in scorable:
+        key = (req.node, req.level)
+        if key not in paths:
+            paths[key] = path(*key) / counts[key]
+        value = lowest if rating is None else pack.rubric.value(rating)
+        assert value is not None  # noqa: S101 -- na was skipped above
+        out.append(_Rated(req, rating, value, paths[key]))
+    return out, any(r.rating is None for r in out)
+
+
+def _raised(
+    level_scores: Sequence[Fraction], changes: Iterable[tuple[int, Fraction]]
+) -> tuple[Fraction, ...]:
+    xs = list(level_scores)
+    for level, delta in changes:
+        xs[level - 1] += delta
+    return tuple(xs)
+
+
+def _default_target(pack: Pack, result: Result, target: object) -> int:
+    top_level = len(pack.levels)
+    if target is None:
+        return min(result.level + 1, top_level)
+    if (
+        isinstance(target, bool)
+        or not isinstance(target, int)
+        or not 1 <= target <= top_level
+    ):
+        msg = (
+            f"'target' must be a level of pack {pack.id} (1..{top_level}) "
+            f"(got {target!r})"
+        )
+        raise ValueError(msg)
+    return target
+
+
+# -- gap analysis -----------------------------------------------------------
+
+
+def gap_analysis(
+    pack: Pack, result: Result, *, target: int | None = None
+) -> GapAnalysis:
+    """
+    Rank *result*'s leaves and list what keeps it below *target*, exactly.
+
+    Each gap's marginal gain is the exact rise of S if that requirement
+    alone were raised to the rubric's top value: its share of X_level
+    times the rise of its value, folded into S by *result*'s level rule.
+
+    Args:
+        pack: The pack *result* was scored against.
+        result: A result of :func:`maturity_core.score`.
+        target: The level to aim for; the next level by default (capped
+            at the pack's top level).
+
+    Raises:
+        ValueError: If *target* is not a level of *pack*.
+
+    .. versionadded:: 0.1.0
+    """
+    _check_result(pack, result)
+    target = _default_target(pack, result, target)
+    rule = get_rule(result.rule)
+    top = _top(pack)
+    rated, _ = _rated(pack, result)
+
+    gaps = []
+    for r in rated:
+        if r.value >= top.value or r.req.level > target:
+            continue
+        level_gain = r.share * (top.value - r.value)
+        xs = _raised(result.level_scores, [(r.req.level, level_gain)])
+        gaps.append(
+            Gap(
+                requirement=r.req.id,
+                node=r.req.node,
+                level=r.req.level,
+                rating=r.rating,
+                top=top.id,
+                value=r.value,
+                share=r.share,
+                level_gain=level_gain,
+                gain=rule(xs, result.gate).score - result.score,
+            )
+        )
+    gaps.sort(key=lambda g: (-g.gain, g.requirement))
+
+    top_level = len(pack.levels)
+    current = result.level or None
+    nxt = result.level + 1 if result.level < top_level else None
+    leaves = [
+        LeafStanding(
+            nid,
+            pack.nodes[nid].kind,
+            result.node_score(nid, current) if current else None,
+            result.node_score(nid, nxt) if nxt else None,
+        )
+        for nid in _tree_order(pack, result)
+        if pack.nodes[nid].is_leaf
+    ]
+    leaves = [
+        s
+        for s in leaves
+        if s.current_score is not None or s.next_score is not None
+    ]
+
+    def key(s: LeafStanding) -> tuple[bool, Fraction, bool, Fraction]:
+        # Absent scores rank last in both orders.
+        return (
+            s.next_score is None,
+            s.next_score or Fraction(0),
+            s.current_score is None,
+            s.current_score or Fraction(0),
+        )
+
+    strengths = sorted(
+        leaves,
+        key=lambda s: (key(s)[0], -key(s)[1], key(s)[2], -key(s)[3], s.node),
+    )
+    weaknesses = sorted(leaves, key=lambda s: (*key(s), s.node))
+
+    return GapAnalysis(
+        pack=pack.id,
+        profile=result.profile,
+        rule=result.rule,
+        score=result.score,
+        level=result.level,
+        target=target,
+        current_level=current,
+        next_level=nxt,
+        strengths=tuple(strengths),
+        weaknesses=tuple(weaknesses),
+        gaps=tuple(gaps),
+        by_element=_groups(pack, result, gaps, 0),
+        by_domain=_groups(pack, result, gaps, 1),
+    )
+
+
+def _tree_order(pack: Pack, result: Result) -> list[str]:
+    return [n.id for n in pack.root.walk() if n.id in result.nodes]
+
+
+def _groups(
+    pack: Pack, result: Result, gaps: Sequence[Gap], depth: int
+) -> tuple[GapGroup, ...]:
+    """Group *gaps* under their ancestor *depth* levels below the root."""
+    members: dict[str, list[Gap]] = {}
+    for gap in gaps:
+        chain = [*reversed(list(pack.ancestors(gap.node))), gap.node]
+        members.setdefault(chain[min(depth, len(chain) - 1)], []).append(gap)
+    return tuple(
+        GapGroup(nid, pack.nodes[nid].kind, tuple(members[nid]))
+        for nid in _tree_order(pack, result)
+        if nid in members
+    )
+
+
+# -- improvement plans ------------------------------------------------------
+
+
+def _efforts(
+    pack: Pack, effort: Mapping[str, Any] | None
+) -> dict[str, Fraction]:
+    out: dict[str, Fraction] = {}
+    for rid, raw in (effort or {}).items():
+        if rid not in pack.requirements_by_id:
+            msg = (
+                f"'effort' keys must be requirement ids of pack {pack.id} "
+                f"(got {rid!r})"
+            )
+            raise ValueError(msg)
+        value = _fraction(raw)
+        if value is None or value <= 0:
+            msg = (
+                f"'effort' values must be positive finite numbers "
+                f"(got {raw!r} for {rid!r})"
+            )
+            raise ValueError(msg)
+        out[rid] = value
+    return out
+
+
+def _fraction(raw: Any) -> Fraction | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, Rational):
+        return Fraction(int(raw.numerator), int(raw.denominator))
+    if isinstance(raw, float | Decimal):
+        if not math.isfinite(raw):
+            return None
+        # A float effort means its shortest decimal repr (0.1 is 1/10).
+        return Fraction(repr(raw) if isinstance(raw, float) else raw)
+    return None
+
+
+@attrs.frozen
+class _Cand:
+    """A requirement the plan may raise to the top, in scaled integers."""
+
+    id: str
+    level: int
+    gain: int
+    cost: int
+
+
+@attrs.frozen
+class _Scenario:
+    """
+    One way to reach the target: X_k + gain_k ≥ need[k] for the levels in
+    *need*, and (reading A) Σ_{k ≤ counted} gain_k ≥ *total*.
+    """
+
+    counted: int
+    need: Mapping[int, Fraction]
+    total: Fraction | None
+
+
+def _scenarios(
+    rule: str, xs: Sequence[Fraction], gate: Fraction, threshold: Fraction
+) -> list[_Scenario]:
+    """
+    The target is reached iff one scenario's constraints hold.
+
+    Under both readings S ≥ threshold iff for some m the levels below m
+    pass the gate and the rule's S *counted up to m* reaches the
+    threshold: if the levels below m pass, the rule counts at least m
+    levels, and counting more never lowers S.
+    """
+    out = []
+    for m in range(1, len(xs) + 1):
+        need = {k: gate - xs[k - 1] for k in range(1, m) if xs[k - 1] < gate}
+        total: Fraction | None = None
+        if rule == "cumulative-gated":
+            rest = threshold - sum(xs[:m], Fraction(0))
+            total = rest if rest > 0 else None
+        else:
+            rest = threshold - (m - 1) - xs[m - 1]
+            if rest > 0:
+                need[m] = rest
+        out.append(_Scenario(m, need, total))
+    return out
+
+
+# A chosen set, as a persistent structure: None, ("item", cand, rest) or
+# ("join", left, right); flattened once, for the winning plan only.
+_Chosen = tuple[Any, ...] | None
+_Point = tuple[int, int, _Chosen]
+
+
+def _flatten(chosen: _Chosen) -> list[_Cand]:
+    out: list[_Cand] = []
+    stack = [chosen]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if node[0] == "item":
+            out.append(node[1])
+            stack.append(node[2])
+        else:
+            stack.extend(node[1:])
+    return out
+
+
+def _pareto(points: Iterable[_Point]) -> list[_Point]:
+    """Keep the points no cheaper-or-equal point beats in gain."""
+    out: list[_Point] = []
+    for point in points:
+        if not out or point[1] > out[-1][1]:
+            out.append(point)
+    return out
+
+
+def _frontier(cands: Sequence[_Cand], cap: int, bound: int) -> list[_Point]:
+    """
+    The exact cost/gain Pareto frontier of the subsets of *cands*
+    (Nemhauser–Ullmann), gains capped at *cap*, costs at most *bound*.
+
+    Sorted by cost with strictly rising gain: for every subset within
+    *bound* some point costs no more and gains no less.
+    """
+    front: list[_Point] = [(0, 0, None)]
+    for cand in cands:
+        shifted = [
+            (c + cand.cost, min(g + cand.gain, cap), ("item", cand, ch))
+            for c, g, ch in front
+            if c + cand.cost <= bound
+        ]
+        front = _pareto(
+            heapq.merge(front, shifted, key=lambda p: (p[0], -p[1]))
+        )
+    return front
+
+
+def _join(
+    left: Sequence[_Point], right: Sequence[_Point], cap: int, bound: int
+) -> list[_Point]:
+    points = [
+        (c1 + c2, min(g1 + g2, cap), ("join", ch1, ch2))
+        for c1, g1, ch1 in left
+        for c2, g2, ch2 in right
+        if c1 + c2 <= bound
+    ]
+    points.sort(key=lambda p: (p[0], -p[1]))
+    return _pareto(points)
+
+
+def _scale(values: Iterable[Fraction]) -> int:
+    return math.lcm(1, *(v.denominator for v in values))
+
+
+def _ceil(value: Fraction, scale: int) -> int:
+    return -(-value.numerator * scale // value.denominator)
+
+
+def _greedy(
+    by_level: Mapping[int, Sequence[_Cand]],
+    need: Mapping[int, int],
+    total: int,
+) -> int | None:
+    """The cost of some feasible choice (an upper bound), or None."""
+    taken: set[str] = set()
+    gained = 0
+    cost = 0
+
+    def ratio(c: _Cand) -> Fraction:
+        return Fraction(c.gain, c.cost)
+
+    for level, amount in need.items():
+        got = 0
+        for cand in sorted(by_level[level], key=ratio, reverse=True):
+            if got >= amount:
+                break
+            taken.add(cand.id)
+            got += cand.gain
+            cost += cand.cost
+        if got < amount:
+            return None
+        gained += got
+    if gained < total:
+        rest = [c for cs in by_level.values() for c in cs if c.id not in taken]
+        for cand in sorted(rest, key=ratio, reverse=True):
+            if gained >= total:
+                break
+            gained += cand.gain
+            cost += cand.cost
+        if gained < total:
+            return None
+    return cost
+
+
+def _solve(
+    by_level: Mapping[int, Sequence[_Cand]],
+    need: Mapping[int, int],
+    total: int,
+    bound: int,
+) -> tuple[int, list[_Cand]] | None:
+    """
+    The cheapest choice (cost ≤ *bound*) meeting every level's *need* and
+    gaining *total* over all of *by_level*'s levels, or None.
+
+    Only (cost, gain) of a level's choice matters to the constraints, and
+    both are monotone, so per-level Pareto frontiers (filtered by the
+    level's need) combined by sum lose no optimum.
+    """
+    cost = 0
+    chosen: list[_Cand] = []
+    joined: list[_Point] = [(0, 0, None)]
+    for level, cands in by_level.items():
+        amount = need.get(level, 0)
+        cap = max(amount, total)  # > 0: a listed level has a need or total
+        front = [p for p in _frontier(cands, cap, bound) if p[1] >= amount]
+        if not front:
+            return None
+        if total:
+            joined = _join(joined, front, total, bound)
+        else:
+            cost += front[0][0]
+            chosen += _flatten(front[0][2])
+    if total:
+        for c, g, ch in joined:
+            if g >= total:
+                return c, _flatten(ch)
+        return None
+    return (cost, chosen) if cost <= bound else None
+
+
+def improvement_plan(
+    pack: Pack,
+    result: Result,
+    *,
+    target: int | None = None,
+    effort: Mapping[str, Any] | None = None,
+) -> Plan:
+    """
+    The cheapest set of rating upgrades that lifts *result* to *target*.
+
+    With unit effort (the default) this is the smallest number of
+    upgrades; with *effort* (requirement id → positive number, 1 for
+    ids not given) the least total effort.  The search is exact: raising
+    a requirement to the top option is never worse than to a lower one
+    for the same effort (S is monotone in every rating), so it chooses
+    among 0/1 "raise to top" decisions, and per reachable "levels
+    counted" scenario solves the covering problem with exact cost/gain
+    Pareto frontiers.  Each chosen upgrade is then lowered to the least
+    option that keeps *target* reached, and the upgraded assessment is
+    re-scored with :func:`maturity_core.score`.
+
+    Args:
+        pack: The pack *result* was scored against.
+        result: A result of :func:`maturity_core.score`.
+        target: The level to reach; the next level by default (capped
+            at the pack's top level).  An empty plan if already reached.
+        effort: The effort of raising each requirement.
+
+    Raises:
+        ValueError: If *target* or *effort* is invalid.
+        ScoringError: If *target* cannot be reached even with every
+            requirement at the top value, or *result*'s rule is not one
+            of :data:`PLAN_RULES`.
+
+    .. versionadded:: 0.1.0
+    """
+    _check_result(pack, result)
+    target = _default_target(pack, result, target)
+    efforts = _efforts(pack, effort)
+    rated, any_unrated = _rated(pack, result)
+    if result.level >= target:
+        return Plan(
+            target, (), Fraction(0), result.score, result.level, result
+        )
+    if result.rule not in PLAN_RULES:
+        raise ScoringError(
+            f"improvement plans support the level rules "
+            f"{', '.join(PLAN_RULES)} (got {result.rule!r})",
+            result.assessment.source,
+        )
+    top = _top(pack)
+    threshold = min(b.min for b in pack.method.bands if b.level >= target)
+    # A zero share cannot move any X_k.
+    by_id = {r.req.id: r for r in rated if r.value < top.value and r.share > 0}
+    costs = {rid: efforts.get(rid, Fraction(1)) for rid in by_id}
+    chosen = _cheapest(pack, result, target, threshold, by_id, costs)
+    to = _relax(pack, result, target, by_id, chosen)
+    rescored = score(
+        pack,
+        result.assessment.with_ratings({rid: to[rid].id for rid in chosen}),
+        profile=result.profile,
+        rule=result.rule,
+        unrated="none" if any_unrated else "error",
+    )
+    if rescored.level < target:  # pragma: no cover -- a bug if reached
+        raise ScoringError(
+            f"internal error: the plan re-scores to level {rescored.level}, "
+            f"not {target}",
+            result.assessment.source,
+        )
+    upgrades = tuple(
+        Upgrade(
+            rid,
+            by_id[rid].req.node,
+            by_id[rid].req.level,
+            by_id[rid].rating,
+            to[rid].id,
+            costs[rid],
+        )
+        for rid in chosen
+    )
+    return Plan(
+        target=target,
+        upgrades=upgrades,
+        effort=sum((u.effort for u in upgrades), Fraction(0)),
+        baseline_score=result.score,
+        baseline_level=result.level,
+        result=rescored,
+    )
+
+
+def _cheapest(  # noqa: PLR0913, PLR0917 -- the search state
+    pack: Pack,
+    result: Result,
+    target: int,
+    threshold: Fraction,
+    by_id: Mapping[str, _Rated],
+    costs: Mapping[str, Fraction],
+) -> list[str]:
+    """
+    The ids of a cheapest set that reaches *threshold* raised to the top,
+    largest X gain first within each level.
+
+    Raises:
+        ScoringError: If no set reaches it.
+    """
+    top = _top(pack).value
+    gains = {rid: r.share * (top - r.value) for rid, r in by_id.items()}
+    scenarios = _scenarios(
+        result.rule, result.level_scores, result.gate, threshold
+    )
+    # Exact integers: every gain and threshold over one denominator, and
+    # every cost over another (divided by the costs' gcd).
+    gain_scale = _scale(
+        [
+            *gains.values(),
+            *(v for s in scenarios for v in s.need.values()),
+            *(s.total for s in scenarios if s.total is not None),
+        ]
+    )
+    cost_scale = _scale(costs.values())
+    scaled = {rid: int(c * cost_scale) for rid, c in costs.items()}
+    divisor = math.gcd(*scaled.values()) if scaled else 1
+    by_level: dict[int, list[_Cand]] = {}
+    for rid, r in by_id.items():
+        by_level.setdefault(r.req.level, []).append(
+            _Cand(
+                rid,
+                r.req.level,
+                int(gains[rid] * gain_scale),
+                scaled[rid] // divisor,
+            )
+        )
+
+    problems = []
+    for s in scenarios:
+        levels = {
+            k: by_level.get(k, [])
+            for k in range(1, s.counted + 1)
+            if s.total is not None or k in s.need
+        }
+        need = {k: _ceil(v, gain_scale) for k, v in s.need.items()}
+        total = 0 if s.total is None else _ceil(s.total, gain_scale)
+        bound = _greedy(levels, need, total)
+        if bound is not None:
+            problems.append((s.counted, levels, need, total, bound))
+    if not problems:
+        raise ScoringError(
+            _unreachable(pack, result, target, threshold),
+            result.assessment.source,
+        )
+    bound = min(p[-1] for p in problems)
+
+    rule = get_rule(result.rule)
+    best: tuple[tuple[int, Fraction, int], list[_Cand]] | None = None
+    for counted, levels, need, total, _ in problems:
+        found = _solve(levels, need, total, bound)
+        if found is None:
+            continue
+        cost, chosen = found
+        xs = _raised(
+            result.level_scores, [(c.level, gains[c.id]) for c in chosen]
+        )
+        # Cheapest first; then the highest S; then the fewest levels.
+        key = (cost, -rule(xs, result.gate).score, counted)
+        if best is None or key < best[0]:
+            best = (key, chosen)
+    assert best is not None  # noqa: S101 -- the bound's own scenario solves
+    return [
+        c.id for c in sorted(best[1], key=lambda c: (c.level, -c.gain, c.id))
+    ]
+
+
+def _relax(
+    pack: Pack,
+    result: Result,
+    target: int,
+    by_id: Mapping[str, _Rated],
+    chosen: Sequence[str],
+) -> dict[str, RatingOption]:
+    """
+    Lower each chosen upgrade, in order, to the least option that keeps
+    *target* reached (same effort, less to do).
+    """
+    top = _top(pack)
+    rule = get_rule(result.rule)
+    options = sorted(pack.rubric.options, key=lambda o: o.value)
+    to = dict.fromkeys(chosen, top)
+
+    def reaches() -> bool:
+        xs = _raised(
+            result.level_scores,
+            [
+                (r.req.level, r.share * (to[rid].value - r.value))
+                for rid in chosen
+                for r in [by_id[rid]]
+            ],
+        )
+        s = rule(xs, result.gate).score
+        return level_for_score(pack, s)[0] >= target
+
+    for rid in chosen:
+        for option in options:
+            if not by_id[rid].value < option.value < top.value:
+                continue
+            to[rid] = option
+            if reaches():
+                break
+            to[rid] = top
+    return to
+
+
+def _unreachable(
+    pack: Pack, result: Result, target: int, threshold: Fraction
+) -> str:
+    """Why *target* is out of reach even with every rating at the top."""
+    rated, _ = _rated(pack, result)
+    top = _top(pack)
+    xs = _raised(
+        result.level_scores,
+        [(r.req.level, r.share * (top.value - r.value)) for r in rated],
+    )
+    best = get_rule(result.rule)(xs, result.gate).score
+    return (
+        f"level {target} needs S ≥ {threshold}, but S is at most {best} "
+        f"under rule {result.rule} with every in-scope requirement rated "
+        f"{top.id!r} (X at best: {', '.join(str(x) for x in xs)}); "
+        "not-applicable ratings and tailoring stay as they are"
+    )
