@@ -683,7 +683,12 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     level = np.zeros(n, dtype=np.int64)
     counted = np.zeros(n, dtype=np.int64)
     exact_rows: dict[int, tuple[tuple[Fraction, ...], Fraction, int, int]] = {}
-    custom = model.rule not in _BUILTIN_RULES
+    # Only the weighted mean with a built-in rule is linear; anything else
+    # is scored row by row on the exact path.
+    custom = (
+        model.rule not in _BUILTIN_RULES
+        or model.pack.method.aggregation != "weighted-mean"
+    )
     high = len(model.rating_ids)
     for start in range(0, n, CHUNK_ROWS):
         chunk = codes[start : start + CHUNK_ROWS]

@@ -149,10 +149,9 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(source, "$", "is a directory, not a file") from None
     except PermissionError:
         raise InputError(source, "$", "permission denied") from None
-    except OSError as e:
-        raise InputError(
-            source[:200], "$", f"cannot read: {e.strerror or e}"
-        ) from None
+    except (OSError, ValueError) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        raise InputError(source[:200], "$", f"cannot read: {reason}") from None
 
 
 def read_text(path: Path) -> str:

@@ -171,6 +171,8 @@ class Method:
     provenance: Mapping[str, Any] = attrs.field(
         factory=lambda: MappingProxyType({})
     )
+    #: ``weighted-mean`` (default) or ``minimum``.
+    aggregation: str = "weighted-mean"
 
 
 @attrs.frozen(eq=False)

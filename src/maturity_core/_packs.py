@@ -537,6 +537,7 @@ def _build(data: Mapping[str, Any], source: str, *, trusted: bool) -> Pack:
             ),
             rules=tuple(method.get("rules", ())),
             provenance=MappingProxyType(dict(method.get("provenance", {}))),
+            aggregation=method.get("aggregation", "weighted-mean"),
         ),
         validators=tuple(data.get("validators", ())),
         metadata=MappingProxyType(
@@ -576,7 +577,10 @@ def pack_from_data(
     """
     pack_id = data.get("id") if isinstance(data, dict) else None
     pack_id = pack_id if isinstance(pack_id, str) else None
+    extension_problems = _import_extensions(data, trusted=trusted)
     problems = list(iter_pack_problems(data))
+    if extension_problems and any(p.code == "unknown-rule" for p in problems):
+        problems += extension_problems
     for p in problems:
         if p.code == "format-too-new":
             raise IncompatiblePackError(
@@ -596,6 +600,39 @@ def pack_from_data(
     return _build(data, source, trusted=trusted)
 
 
+def _import_extensions(data: Any, *, trusted: bool) -> list[Problem]:
+    """Import a trusted pack's extension modules (they register rules)."""
+    if not isinstance(data, dict) or not isinstance(
+        data.get("extensions"), list
+    ):
+        return []
+    names = [n for n in data["extensions"] if isinstance(n, str)]
+    if not trusted:
+        return [
+            Problem(
+                "$.extensions",
+                "the pack's extension modules "
+                f"({', '.join(names)}) were not imported because the pack "
+                "was not loaded from an installed entry point; load it with "
+                "trust_code=True to run them",
+                "untrusted-extensions",
+            )
+        ]
+    problems = []
+    for i, name in enumerate(names):
+        try:
+            importlib.import_module(name)
+        except Exception as e:  # noqa: BLE001 -- any import failure is reported
+            problems.append(
+                Problem(
+                    f"$.extensions[{i}]",
+                    f"cannot import extension module {name!r}: {e}",
+                    "extension",
+                )
+            )
+    return problems
+
+
 _CACHE: dict[str, Pack] = {}
 
 
@@ -605,13 +642,17 @@ def clear_pack_cache() -> None:
 
 
 def _looks_like_path(ref: str) -> bool:
-    return (
+    if (
         os.sep in ref
         or "/" in ref
         or ref.endswith(".json")
         or ref in (".", "..")
-        or Path(ref).exists()
-    )
+    ):
+        return True
+    try:
+        return Path(ref).exists()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        return False
 
 
 def load_pack(
@@ -639,7 +680,11 @@ def load_pack(
         return pack_from_data(dict(ref), trusted=trust_code)
     if isinstance(ref, os.PathLike) or _looks_like_path(str(ref)):
         path = Path(ref)
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except (OSError, ValueError):
+            is_dir = False
+        if is_dir:
             path /= "pack.json"
         data = _jsonio.read_json(path)
         return pack_from_data(data, source=str(path), trusted=trust_code)

@@ -56,6 +56,9 @@ def validator(name: str) -> Draft202012Validator:
 
 
 def _message(error: ValidationError) -> str:  # noqa: PLR0911 -- one case per keyword
+    size = (
+        len(error.instance) if isinstance(error.instance, (list, str)) else 0
+    )
     if error.validator == "additionalProperties" and isinstance(
         error.schema, dict
     ):
@@ -72,17 +75,14 @@ def _message(error: ValidationError) -> str:  # noqa: PLR0911 -- one case per ke
         )
     if error.validator == "maxItems":
         return (
-            f"has {len(error.instance)} items, too long; at most "
+            f"has {size} items, too long; at most "
             f"{error.validator_value} are allowed"
         )
     if error.validator == "minItems":
-        return (
-            f"has {len(error.instance)} items; at least "
-            f"{error.validator_value} are needed"
-        )
+        return f"has {size} items; at least {error.validator_value} are needed"
     if error.validator == "maxLength":
         return (
-            f"is {len(error.instance)} characters, too long; at most "
+            f"is {size} characters, too long; at most "
             f"{error.validator_value} are allowed"
         )
     if error.validator == "required":

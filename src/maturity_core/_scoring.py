@@ -347,9 +347,17 @@ def _aggregate(
     scope: frozenset[str],
     values: Mapping[str, Mapping[int, list[Fraction]]],
 ) -> tuple[dict[int, Fraction], dict[str, dict[int, Fraction]]]:
-    """Root scores per level, and every in-scope node's scores."""
+    """
+    Root scores per level, and every in-scope node's scores.
+
+    ``weighted-mean`` (the default): a leaf is the mean of its values, a
+    node the renormalised weighted sum of its present children.
+    ``minimum``: a leaf is its lowest value and a node its lowest child
+    (every requirement must be met; weights are not used).
+    """
     nodes: dict[str, dict[int, Fraction]] = {}
     levels = pack.level_numbers
+    minimum = pack.method.aggregation == "minimum"
 
     def visit(nid: str) -> dict[int, Fraction]:
         node = pack.nodes[nid]
@@ -357,12 +365,20 @@ def _aggregate(
         if node.is_leaf:
             for k, vals in values.get(nid, {}).items():
                 if vals:
-                    out[k] = sum(vals, Fraction(0)) / len(vals)
+                    out[k] = (
+                        min(vals)
+                        if minimum
+                        else sum(vals, Fraction(0)) / len(vals)
+                    )
         else:
             kids = [c.id for c in node.children if c.id in scope]
             child_scores = {c: visit(c) for c in kids}
             for k in levels:
                 present = [c for c in kids if k in child_scores[c]]
+                if minimum:
+                    if present:
+                        out[k] = min(child_scores[c][k] for c in present)
+                    continue
                 total_w = sum(
                     (profile.weights[c] for c in present), Fraction(0)
                 )

@@ -9,6 +9,7 @@ every number.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -131,6 +132,45 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     )
     p.add_argument(
         "--carried-out", type=Path, help="write the carried assessment here"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    pack_cmd = sub.add_parser("pack", help="tools for pack authors")
+    pack_sub = pack_cmd.add_subparsers(dest="pack_command", metavar="TOOL")
+    p = pack_sub.add_parser("new", help="scaffold a pack distribution")
+    p.add_argument("id", help="the new pack id (lower-case letters, digits)")
+    p.add_argument("--dir", type=Path, default=Path(), help="parent folder")
+    p = pack_sub.add_parser(
+        "check", help="report every problem of a pack with its JSON path"
+    )
+    p.add_argument("path", type=Path, help="pack directory or pack.json")
+    p.add_argument(
+        "--trust-code",
+        action="store_true",
+        help="import the pack's extension modules and validators",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = pack_sub.add_parser(
+        "doc", help="render a pack as the standard's tables (Markdown/HTML)"
+    )
+    p.add_argument("pack", help="pack id, directory or pack.json")
+    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("-o", "--output", type=Path)
+    p = pack_sub.add_parser(
+        "diff", help="what changed between two pack versions"
+    )
+    p.add_argument("old", help="pack id, directory or pack.json")
+    p.add_argument("new", help="pack id, directory or pack.json")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser(
+        "migrate",
+        help="carry an assessment forward to a new version of its pack",
+    )
+    p.add_argument("assessment", type=Path)
+    p.add_argument("--to", help="the new pack (default: the installed one)")
+    p.add_argument(
+        "-o", "--output", type=Path, help="write the migrated assessment"
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -445,6 +485,125 @@ def _side(result: Any) -> dict[str, Any]:
     }
 
 
+def _cmd_pack(args: argparse.Namespace, stdout: IO[str]) -> int:  # noqa: C901, PLR0912 -- one branch per tool
+    from . import _authoring  # noqa: PLC0415
+    from ._packs import iter_pack_problems  # noqa: PLC0415
+
+    tool = args.pack_command
+    if tool is None:
+        msg = "pack needs a tool: new, check, doc or diff"
+        raise _UsageError(msg)
+    if tool == "new":
+        root = _authoring.scaffold_pack(args.id, args.dir)
+        stdout.write(
+            f"created {root}\n  next: cd {root} && pip install -e .[tests] "
+            "&& pytest\n"
+        )
+        return EXIT_OK
+    if tool == "check":
+        data = _authoring.read_pack_data(args.path)
+        source = str(args.path)
+        problems = list(iter_pack_problems(data))
+        vectors: list[str] = []
+        if not problems:
+            try:
+                pack = pack_from_data(
+                    data, source=_pack_json(args.path), trusted=args.trust_code
+                )
+            except MaturityCoreError as e:
+                problems = list(getattr(e, "problems", ()))
+            else:
+                vectors = _check_vectors(pack)
+        if args.format == "json":
+            stdout.write(
+                _jsonio.dumps(
+                    {
+                        "pack": source,
+                        "valid": not problems and not vectors,
+                        "problems": [p.to_dict() for p in problems],
+                        "vector_failures": vectors,
+                    }
+                )
+            )
+        else:
+            for problem in problems:
+                stdout.write(f"{source}: {problem}\n")
+            for failure in vectors:
+                stdout.write(f"{source}: vector {failure}\n")
+            if not problems and not vectors:
+                stdout.write(f"{source}: valid pack\n")
+        return EXIT_INVALID if problems or vectors else EXIT_OK
+    if tool == "doc":
+        pack = load_pack(args.pack)
+        text = (
+            _authoring.pack_html(pack)
+            if args.format == "html"
+            else _authoring.pack_markdown(pack)
+        )
+        _emit(text, args.output, stdout)
+        return EXIT_OK
+    diff = _authoring.diff_packs(load_pack(args.old), load_pack(args.new))
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(diff.to_dict()))
+    else:
+        stdout.write(f"{diff.old} -> {diff.new}: {diff.verdict}\n")
+        for key, value in diff.to_dict().items():
+            if isinstance(value, (list, tuple)) and value:
+                stdout.write(f"  {key.replace('_', ' ')}: {len(value)}\n")
+                for item in list(value)[:20]:
+                    stdout.write(f"    - {item}\n")
+    return EXIT_OK
+
+
+def _pack_json(path: Path) -> str:
+    return str(path / "pack.json" if path.is_dir() else path)
+
+
+def _check_vectors(pack: Any) -> list[str]:
+    from .testing import iter_vectors, run_vector  # noqa: PLC0415
+
+    failures = []
+    for vector in iter_vectors(pack):
+        try:
+            outcome = run_vector(pack, vector)
+        except MaturityCoreError as e:
+            failures.append(f"{vector.name}: {e}")
+            continue
+        failures += [f"{vector.name}: {m}" for m in outcome.mismatches]
+    return failures
+
+
+def _cmd_migrate(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from ._migrate import migrate_assessment  # noqa: PLC0415
+
+    assessment = Assessment.from_path(args.assessment)
+    pack = load_pack(args.to) if args.to else _load_for(assessment, None)
+    migrated = migrate_assessment(pack, assessment)
+    if args.output is not None:
+        if args.output.resolve() == args.assessment.resolve():
+            msg = "the output file must not be the input assessment"
+            raise _UsageError(msg)
+        _jsonio.write_text_atomic(
+            args.output, _jsonio.dumps(migrated.assessment.to_dict())
+        )
+    report = migrated.to_dict()
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(report))
+    else:
+        stdout.write(
+            f"migrated to {pack.id} {pack.version}: {report['carried']} "
+            f"ratings carried, {len(report['rerate'])} to (re-)rate, "
+            f"{len(report['dropped'])} dropped\n"
+        )
+        for item in report["rerate"]:
+            stdout.write(f"  rate {item['requirement']}: {item['reason']}\n")
+        for item in report["dropped"]:
+            stdout.write(
+                f"  dropped {item['requirement']}: {item['reason']}\n"
+            )
+    return EXIT_OK
+
+
 def _cmd_verify(args: argparse.Namespace, stdout: IO[str]) -> int:
     from ._verify import verify_result  # noqa: PLC0415
 
@@ -639,6 +798,8 @@ def run(
         "group": _cmd_group,
         "status": _cmd_status,
         "verify": _cmd_verify,
+        "pack": _cmd_pack,
+        "migrate": _cmd_migrate,
         "change": _cmd_change,
     }
     if args.command is None:
@@ -657,4 +818,16 @@ def run(
 
 def main() -> NoReturn:
     """The console-script entry point."""
-    sys.exit(run(sys.argv[1:]))
+    try:
+        status = run(sys.argv[1:])
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = EXIT_OK
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
