@@ -19,7 +19,8 @@ computed by hand from the standard::
         "tailoring": [{"node": "service", "reason": "…"}]
       },
       "expected": {"score": "33/10", "level": 3,
-                   "level_scores": {"1": "1"}, "nodes": {"data": {"1": "1"}}}
+                   "level_scores": {"1": "1"}, "nodes": {"data": {"1": "1"}},
+                   "dimensions": {"effect": {"score": "33/10"}}}
     }
 
 A recipe rates every in-scope requirement by its level (``default``),
@@ -183,6 +184,20 @@ def run_vector(pack: Pack, vector: Vector) -> VectorOutcome:
                 mismatches.append(
                     f"nodes[{node}][{level}]: expected {value!r}, "
                     f"got {actual!r}"
+                )
+    for tag, dim in expected.get("dimensions", {}).items():
+        actual = got["dimensions"].get(tag, {})
+        if "score" in dim and actual.get("score") != dim["score"]:
+            mismatches.append(
+                f"dimensions[{tag}].score: expected {dim['score']!r}, "
+                f"got {actual.get('score')!r}"
+            )
+        for level, value in dim.get("level_scores", {}).items():
+            have = actual.get("level_scores", {}).get(level)
+            if have != value:
+                mismatches.append(
+                    f"dimensions[{tag}].level_scores[{level}]: expected "
+                    f"{value!r}, got {have!r}"
                 )
     return VectorOutcome(vector, tuple(mismatches), result)
 

@@ -1,0 +1,1 @@
+"""Business-continuity grading (a proposal) as a maturity-core model pack."""
