@@ -35,6 +35,14 @@ from ._batch import (
     score_many,
 )
 from ._batchio import BatchSummary, score_file
+from ._compare import Comparison, NodeChange, RatingChange, compare
+from ._consolidate import (
+    AgreementStats,
+    Consolidation,
+    Disagreement,
+    agreement_statistics,
+    consolidate,
+)
 from ._crosswalk import (
     Carried,
     Crosswalk,
@@ -93,6 +101,16 @@ from ._population import (
     summarise_population,
     weight_sensitivity,
 )
+from ._questionnaire import read_questionnaire, write_questionnaire
+from ._report import (
+    Report,
+    SubdomainDiagnosis,
+    build_report,
+    font_subset,
+    radar_png,
+    to_html,
+    to_markdown,
+)
 from ._rules import RuleOutcome, get_rule, register_rule, rule_names
 from ._scoring import (
     DimensionScore,
@@ -121,6 +139,7 @@ from .exceptions import (
 
 
 __all__ = [
+    "AgreementStats",
     "Assessment",
     "AssessmentError",
     "AssessmentMetadata",
@@ -130,11 +149,14 @@ __all__ = [
     "BatchSummary",
     "Carried",
     "ChangeCheck",
+    "Comparison",
     "CompiledModel",
+    "Consolidation",
     "Crosswalk",
     "CrosswalkEntry",
     "Difference",
     "DimensionScore",
+    "Disagreement",
     "Distribution",
     "Evidence",
     "Gap",
@@ -154,6 +176,7 @@ __all__ = [
     "NATIONAL_2022",
     "NA_CODE",
     "Node",
+    "NodeChange",
     "NodeScores",
     "NotCarried",
     "OverlayInfo",
@@ -166,8 +189,10 @@ __all__ = [
     "PopulationSummary",
     "Problem",
     "Profile",
+    "RatingChange",
     "RatingEntry",
     "RatingOption",
+    "Report",
     "Requirement",
     "Rerate",
     "Result",
@@ -175,6 +200,7 @@ __all__ = [
     "RuleOutcome",
     "ScoringError",
     "Status",
+    "SubdomainDiagnosis",
     "Tailoring",
     "Text",
     "TraceStep",
@@ -185,16 +211,21 @@ __all__ = [
     "ValidatorReport",
     "Verification",
     "WeightSensitivity",
+    "agreement_statistics",
     "apply_overlay",
     "blank_assessment",
+    "build_report",
     "carry_assessment",
     "check_level_change",
     "clear_pack_cache",
+    "compare",
     "compile_model",
+    "consolidate",
     "diff_packs",
     "discover_packs",
     "encode_frame",
     "find_crosswalk",
+    "font_subset",
     "gap_analysis",
     "get_rule",
     "improvement_plan",
@@ -205,6 +236,8 @@ __all__ = [
     "migrate_assessment",
     "node_scores",
     "perturbation_study",
+    "radar_png",
+    "read_questionnaire",
     "register_rule",
     "rule_names",
     "scaffold_pack",
@@ -216,9 +249,12 @@ __all__ = [
     "status_on",
     "summarise_population",
     "synthetic_population",
+    "to_html",
+    "to_markdown",
     "validate",
     "verify_result",
     "weight_sensitivity",
+    "write_questionnaire",
 ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from . import _jsonio
 from ._batch import CompiledModel, encode_frame, score_many
 from .exceptions import InputError
 
@@ -161,6 +162,7 @@ def score_file(  # noqa: PLR0913 -- options of the CLI command
             writer = _writer(out_kind, tmp, _empty_schema(model, keys))
         writer.close()
         writer = None
+        tmp.chmod(0o666 & ~_jsonio._umask())  # noqa: SLF001 -- shared helper
         tmp.replace(output)
     finally:
         if writer is not None:

@@ -87,7 +87,13 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument("pack", help="installed pack id, or a pack directory")
     p.add_argument("--profile", help="weight profile (default: the pack's)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--format", choices=("json",), default="json")
+    p.add_argument(
+        "--format",
+        choices=("json", "xlsx", "csv"),
+        default=None,
+        help="json (default), or a questionnaire: xlsx, csv "
+        "(default: from the output file's suffix)",
+    )
     p.add_argument("-o", "--output", type=Path, help="write to this file")
 
     p = sub.add_parser("score", help="score an assessment exactly")
@@ -133,6 +139,61 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "--carried-out", type=Path, help="write the carried assessment here"
     )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser(
+        "report",
+        help="diagnostic report: Markdown, self-contained HTML or JSON",
+    )
+    p.add_argument("assessment", type=Path)
+    _pack_options(p)
+    p.add_argument("--format", choices=("md", "html", "json"), default="md")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--target", type=int, help="plan target level")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write here (Markdown: the chart goes beside it as PNG)",
+    )
+
+    p = sub.add_parser(
+        "plan", help="the smallest set of upgrades that reaches a level"
+    )
+    p.add_argument("assessment", type=Path)
+    _pack_options(p)
+    p.add_argument("--target", type=int, help="level to reach (default: next)")
+    p.add_argument(
+        "--effort",
+        type=Path,
+        help="JSON object: requirement id -> effort (default 1 each)",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser(
+        "consolidate",
+        help="merge several assessors' ratings; report disagreement",
+    )
+    p.add_argument("assessments", type=Path, nargs="+")
+    p.add_argument(
+        "--rule", choices=("consensus", "median"), default="consensus"
+    )
+    p.add_argument(
+        "--allow-disagreement",
+        action="store_true",
+        help="with consensus, leave disputed requirements unrated",
+    )
+    p.add_argument(
+        "-o", "--output", type=Path, help="write the consolidated assessment"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser(
+        "compare", help="compare two assessments of the same pack"
+    )
+    p.add_argument("before", type=Path)
+    p.add_argument("after", type=Path)
+    p.add_argument("--allow-profile-change", action="store_true")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     pack_cmd = sub.add_parser("pack", help="tools for pack authors")
@@ -316,6 +377,22 @@ def _cmd_template(args: argparse.Namespace, stdout: IO[str]) -> int:
             f"{', '.join(pack.profiles)}"
         )
         raise _UsageError(msg)
+    fmt = args.format or (
+        args.output.suffix.lower().lstrip(".")
+        if args.output is not None
+        and args.output.suffix.lower() in (".xlsx", ".csv")
+        else "json"
+    )
+    if fmt in ("xlsx", "csv"):
+        from ._questionnaire import write_questionnaire  # noqa: PLC0415
+
+        if args.output is None or args.output.suffix.lower() != f".{fmt}":
+            msg = f"--format {fmt} needs -o FILE.{fmt}"
+            raise _UsageError(msg)
+        write_questionnaire(
+            pack, args.output, profile=args.profile, lang=args.lang
+        )
+        return EXIT_OK
     data = blank_assessment(pack, args.profile, lang=args.lang)
     _emit(_jsonio.dumps(data), args.output, stdout)
     return EXIT_OK
@@ -342,7 +419,7 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
     ):
         msg = "the output file must not be the input assessment"
         raise _UsageError(msg)
-    assessment = Assessment.from_path(args.assessment)
+    assessment = _read_assessment(args.assessment)
     pack = _load_for(assessment, args.pack)
     for overlay in args.overlay:
         pack = apply_overlay(pack, overlay)
@@ -483,6 +560,159 @@ def _side(result: Any) -> dict[str, Any]:
             )
         },
     }
+
+
+def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from ._report import build_report, radar_png, to_html, to_markdown  # noqa: PLC0415
+
+    assessment = _read_assessment(args.assessment)
+    if (
+        args.output is not None
+        and args.output.resolve() == args.assessment.resolve()
+    ):
+        msg = "the output file must not be the input assessment"
+        raise _UsageError(msg)
+    pack = _load_for(assessment, args.pack)
+    result = score(pack, assessment, profile=args.profile)
+    report = build_report(pack, result, lang=args.lang, target=args.target)
+    if args.format == "json":
+        _emit(_jsonio.dumps(report.to_dict()), args.output, stdout)
+    elif args.format == "html":
+        _emit(to_html(report), args.output, stdout)
+    else:
+        chart = None
+        if args.output is not None:
+            chart_path = args.output.with_suffix(".radar.png")
+            _jsonio.write_bytes_atomic(chart_path, radar_png(report))
+            chart = chart_path.name
+        _emit(to_markdown(report, chart=chart), args.output, stdout)
+    return EXIT_OK
+
+
+def _read_assessment(path: Path) -> Assessment:
+    """An assessment from JSON, or from an XLSX/CSV questionnaire."""
+    if path.suffix.lower() in (".xlsx", ".csv"):
+        from ._questionnaire import read_questionnaire  # noqa: PLC0415
+
+        return read_questionnaire(path)
+    return Assessment.from_path(path)
+
+
+def _cmd_plan(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from fractions import Fraction  # noqa: PLC0415
+
+    from ._gaps import improvement_plan  # noqa: PLC0415
+
+    assessment = _read_assessment(args.assessment)
+    pack = _load_for(assessment, args.pack)
+    result = score(pack, assessment, profile=args.profile)
+    effort = None
+    if args.effort is not None:
+        raw = _jsonio.read_json(args.effort)
+        if not isinstance(raw, dict) or not all(
+            isinstance(v, (int, float, str)) for v in raw.values()
+        ):
+            raise AssessmentError(
+                [
+                    Problem(
+                        "$",
+                        "effort must map requirement ids to numbers",
+                        "schema",
+                    )
+                ],
+                str(args.effort),
+            )
+        try:
+            effort = {k: Fraction(str(v)) for k, v in raw.items()}
+        except (ValueError, ZeroDivisionError):
+            raise AssessmentError(
+                [
+                    Problem(
+                        "$", "effort values must be exact numbers", "schema"
+                    )
+                ],
+                str(args.effort),
+            ) from None
+    try:
+        plan = improvement_plan(
+            pack, result, target=args.target, effort=effort
+        )
+    except ValueError as e:
+        raise _UsageError(str(e)) from None
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(plan.to_dict()))
+        return EXIT_OK
+    stdout.write(
+        f"to reach level {plan.target} from level {plan.baseline_level}: "
+        f"{len(plan.upgrades)} upgrades, effort {plan.effort}; predicted "
+        f"S = {plan.score} (level {plan.level})\n"
+    )
+    for u in plan.upgrades:
+        stdout.write(f"  - {u.requirement}: {u.current} -> {u.to}\n")
+    return EXIT_OK
+
+
+def _cmd_consolidate(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from ._consolidate import consolidate  # noqa: PLC0415
+
+    if len(args.assessments) < 2:
+        msg = "consolidate needs at least two assessments"
+        raise _UsageError(msg)
+    assessments = [_read_assessment(p) for p in args.assessments]
+    pack = _load_for(assessments[0], None)
+    outcome = consolidate(
+        pack,
+        assessments,
+        rule=args.rule,
+        allow_disagreement=args.allow_disagreement,
+    )
+    if args.output is not None:
+        if any(args.output.resolve() == p.resolve() for p in args.assessments):
+            msg = "the output file must not be one of the inputs"
+            raise _UsageError(msg)
+        _jsonio.write_text_atomic(
+            args.output, _jsonio.dumps(outcome.assessment.to_dict())
+        )
+    data = outcome.to_dict()
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(data))
+    else:
+        stats = data["agreement"]
+        stdout.write(
+            f"{len(assessments)} assessors, rule {args.rule}: "
+            f"{len(data['disagreements'])} requirements disputed; observed "
+            f"agreement {stats.get('observed')}, Fleiss' kappa "
+            f"{stats.get('fleiss_kappa')}\n"
+        )
+        for d in data["disagreements"][:50]:
+            stdout.write(f"  - {d}\n")
+    return EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from ._compare import compare  # noqa: PLC0415
+
+    before_a = _read_assessment(args.before)
+    after_a = _read_assessment(args.after)
+    before = score(_load_for(before_a, None), before_a)
+    after = score(_load_for(after_a, None), after_a)
+    comparison = compare(
+        before, after, allow_profile_change=args.allow_profile_change
+    )
+    data = comparison.to_dict()
+    if args.format == "json":
+        stdout.write(_jsonio.dumps(data))
+    else:
+        stdout.write(
+            f"S {before.score} -> {after.score} "
+            f"(delta {comparison.score_delta}); "
+            f"level {before.level} -> {after.level}\n"
+            f"newly met: {len(comparison.newly_met)}, newly lost: "
+            f"{len(comparison.newly_lost)}, improved: "
+            f"{len(comparison.improved)}, "
+            f"worsened: {len(comparison.worsened)}\n"
+        )
+    return EXIT_OK
 
 
 def _cmd_pack(args: argparse.Namespace, stdout: IO[str]) -> int:  # noqa: C901, PLR0912 -- one branch per tool
@@ -799,6 +1029,10 @@ def run(
         "status": _cmd_status,
         "verify": _cmd_verify,
         "pack": _cmd_pack,
+        "report": _cmd_report,
+        "plan": _cmd_plan,
+        "consolidate": _cmd_consolidate,
+        "compare": _cmd_compare,
         "migrate": _cmd_migrate,
         "change": _cmd_change,
     }

@@ -149,7 +149,7 @@ def assessment_from_recipe(
     return Assessment.from_dict(data, source=f"recipe for {pack.id}")
 
 
-def run_vector(pack: Pack, vector: Vector) -> VectorOutcome:
+def run_vector(pack: Pack, vector: Vector) -> VectorOutcome:  # noqa: C901 -- one check per expectation
     """
     Score *vector* and compare with its expectations.
 

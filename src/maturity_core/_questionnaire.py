@@ -1,0 +1,1283 @@
+"""
+Questionnaires: an assessment as a spreadsheet (XLSX or CSV) for raters.
+
+Today's practice is a questionnaire grouped by module; a questionnaire here
+is one row per in-scope requirement, grouped and ordered as the pack's tree
+(element, domain, subdomain), that raters fill in and the core reads back
+with the same checks as an assessment JSON file.
+
+XLSX workbooks have three sheets:
+
+``ratings``
+    Columns ``id``, ``element``, ``domain``, ``subdomain``, ``item``,
+    ``level``, ``requirement``, ``rating``, ``evidence`` and ``note`` (and
+    ``assessor`` when a rating names its assessor).  ``rating`` has a
+    drop-down of the rubric ids (``na`` too where the rubric allows it); a
+    blank rating is unrated.  ``element`` … ``requirement`` only inform the
+    rater and are not read back; ``level`` is read and checked.
+``metadata``
+    Columns ``field`` and ``value``; fields ``pack``, ``pack_version``,
+    ``profile``, ``rule``, ``organisation``, ``date``, ``mode``,
+    ``assessors`` (one cell, ``name:role; name:role``; the role may be left
+    out) and ``notes``.  Only ``pack`` is required.
+``tailoring``
+    Columns ``node`` and ``reason``, one node taken out of scope a row.
+
+CSV questionnaires (UTF-8 with a byte-order mark, so Excel shows Chinese
+correctly) have one sheet, so the rest travels in extra columns:
+``pack``, ``pack_version`` and ``profile`` repeated on every row;
+``rule``, ``organisation``, ``date``, ``mode``, ``assessors`` and
+``notes`` taken from the first row; and ``tailoring_node`` and
+``tailoring_reason``, one tailored node a row from the first row on
+(these two do not belong to the requirement on the same row).  Only
+``id``, ``rating`` and ``pack`` are required.
+
+Reading back gives one rating per row, in row order, with its ``id``,
+``rating``, ``evidence`` (a plain string), ``note``, ``level`` and the
+``node`` the pack puts the requirement under.  So the round trip is exact
+for assessments that list each in-scope requirement once, in tree order,
+with its node and level, as :func:`blank_assessment` makes them.  Not
+carried exactly:
+
+* structured evidence (a list, or with method, date or owner) is
+  flattened to text, one line per item;
+* empty strings read back as absent;
+* assessor names may not contain ``;`` (the separator of their cell);
+  writing refuses them.
+
+Dates saved by Excel as ``2026/10/15`` are read as ``2026-10-15``.  CSV
+cells are written as they are: a note beginning with ``=`` is a formula
+to a spreadsheet that opens the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib
+import io
+import os
+import re
+import secrets
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import IO, Any
+
+import attrs
+
+from . import _jsonio
+from ._assessment import (
+    ASSESSMENT_FORMAT,
+    Assessment,
+    RatingEntry,
+    iter_assessment_problems,
+)
+from ._model import Pack, Profile, Requirement
+from ._packs import discover_packs, load_pack
+from .exceptions import (
+    AssessmentError,
+    InputError,
+    MaturityCoreError,
+    PackNotFoundError,
+    Problem,
+    UnknownRequirementError,
+)
+
+
+#: The columns of the ``ratings`` sheet, in order.
+COLUMNS = (
+    "id",
+    "element",
+    "domain",
+    "subdomain",
+    "item",
+    "level",
+    "requirement",
+    "rating",
+    "evidence",
+    "note",
+)
+#: Written only when a rating names its assessor.
+_ASSESSOR = "assessor"
+_RATING_COLUMNS = (*COLUMNS, _ASSESSOR)
+_REQUIRED = ("id", "rating")
+#: The fields of the ``metadata`` sheet, in order.
+METADATA_FIELDS = (
+    "pack",
+    "pack_version",
+    "profile",
+    "rule",
+    "organisation",
+    "date",
+    "mode",
+    "assessors",
+    "notes",
+)
+#: Fields at the top of an assessment; the others are under ``metadata``.
+_TOP_FIELDS = ("pack", "pack_version", "profile", "rule")
+#: Free text, kept exactly; the other fields are words, stripped.
+_TEXT_FIELDS = ("organisation", "notes")
+_CSV_REPEATED = ("pack", "pack_version", "profile")
+_CSV_FIRST_ROW = ("rule", "organisation", "date", "mode", "assessors", "notes")
+_CSV_TAILORING = ("tailoring_node", "tailoring_reason")
+_SHEETS = ("ratings", "metadata", "tailoring")
+_KINDS = ("element", "domain", "subdomain")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_LAST_STEP = re.compile(r"(\.[^.\[]+|\[\d+\])$")
+_SLASH_DATE = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})")
+#: Excel's limit on the text of one cell.
+_XLSX_CELL_CHARS = 32_767
+#: Excel's limit on a list data validation's formula.
+_XLSX_LIST_CHARS = 255
+_WIDTHS = {
+    "id": 34,
+    "element": 10,
+    "domain": 14,
+    "subdomain": 16,
+    "item": 18,
+    "level": 7,
+    "requirement": 60,
+    "rating": 10,
+    "evidence": 40,
+    "note": 30,
+    _ASSESSOR: 14,
+}
+_WRAPPED = (
+    "element",
+    "domain",
+    "subdomain",
+    "item",
+    "requirement",
+    "evidence",
+    "note",
+)
+
+
+# ---------------------------------------------------------------------------
+# Where a value came from
+
+
+@attrs.frozen
+class _Cell:
+    """A place in a questionnaire, for messages."""
+
+    file: str
+    sheet: str | None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        out = self.file
+        if self.sheet is not None:
+            out += f": sheet {self.sheet!r}"
+        if self.row is not None:
+            out += f"{':' if self.sheet is None else ''} row {self.row}"
+        if self.column is not None:
+            out += f" column {self.column!r}"
+        return out
+
+
+def _at(cell: _Cell, json_path: str, message: str, code: str) -> Problem:
+    return Problem(json_path, f"{cell}: {message}", code)
+
+
+@attrs.define
+class _Raw:
+    """A questionnaire's cells, as read, before they are checked."""
+
+    file: str
+    ratings: list[dict[str, tuple[Any, _Cell]]] = attrs.Factory(list)
+    fields: dict[str, tuple[Any, _Cell]] = attrs.Factory(dict)
+    tailoring: list[dict[str, tuple[Any, _Cell]]] = attrs.Factory(list)
+    problems: list[Problem] = attrs.Factory(list)
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def write_questionnaire(
+    pack: Pack,
+    path: str | os.PathLike[str],
+    *,
+    profile: str | None = None,
+    lang: str = "zh",
+    assessment: Assessment | None = None,
+) -> Path:
+    """
+    Write a questionnaire for *pack* to *path*: XLSX or CSV by its suffix.
+
+    One row per requirement in the profile's scope, in the pack's tree
+    order; see the module documentation for the columns and sheets.  The
+    file is written to a temporary file beside *path* and renamed into
+    place.
+
+    Args:
+        pack: The pack whose requirements are asked.
+        path: Where to write; ``.xlsx`` or ``.csv``.
+        profile: The profile whose scope is asked (default: the
+            assessment's, then the pack's default).
+        lang: The language of names and texts, ``zh`` or ``en``.
+        assessment: Ratings, evidence, notes, metadata and tailoring to
+            fill in.
+
+    Returns:
+        *path*, to read back with :func:`read_questionnaire`.
+
+    Raises:
+        InputError: If the suffix is neither ``.xlsx`` nor ``.csv``.
+        AssessmentError: If *assessment* does not fit *pack* or rates a
+            requirement outside the profile's scope.
+        MaturityCoreError: If XLSX is asked for and openpyxl is missing.
+
+    .. versionadded:: 0.1.0
+    """
+    path = Path(path)
+    kind = _kind(path)
+    prof = _writing_profile(pack, profile, assessment)
+    reqs = _in_tree_order(pack, prof)
+    if assessment is not None:
+        _check_fits(pack, prof, reqs, assessment)
+    sheet = _Sheet.build(
+        pack,
+        prof,
+        reqs,
+        lang=lang,
+        assessment=assessment,
+        asked_profile=profile,
+    )
+    if kind == ".xlsx":
+        _write_xlsx(path, pack, sheet)
+    else:
+        # The byte-order mark tells Excel the file is UTF-8.
+        data = _csv_text(sheet).encode("utf-8-sig")
+        _write_atomic(path, lambda f: f.write(data))
+    return path
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise InputError(
+            str(path),
+            "$",
+            f"unknown questionnaire type {suffix or '(none)'!r}; use .xlsx "
+            "or .csv",
+        )
+    return suffix
+
+
+def _writing_profile(
+    pack: Pack, profile: str | None, assessment: Assessment | None
+) -> Profile:
+    source = assessment.source if assessment is not None else None
+    wanted = profile
+    if assessment is not None:
+        if assessment.pack != pack.id:
+            raise AssessmentError(
+                [
+                    Problem(
+                        "$.pack",
+                        f"the assessment is for pack {assessment.pack!r}, "
+                        f"not {pack.id!r}",
+                        "wrong-pack",
+                    )
+                ],
+                source,
+            )
+        if assessment.profile is not None:
+            if profile is not None and profile != assessment.profile:
+                raise AssessmentError(
+                    [
+                        Problem(
+                            "$.profile",
+                            f"the assessment is for profile "
+                            f"{assessment.profile!r}, not {profile!r}",
+                            "wrong-profile",
+                        )
+                    ],
+                    source,
+                )
+            wanted = assessment.profile
+    if wanted is not None and wanted not in pack.profiles:
+        raise AssessmentError(
+            [
+                Problem(
+                    "$.profile",
+                    f"pack {pack.id} has no profile {wanted!r}; valid "
+                    f"profiles: {', '.join(pack.profiles)}",
+                    "unknown-profile",
+                )
+            ],
+            source,
+        )
+    return pack.get_profile(wanted)
+
+
+def _in_tree_order(pack: Pack, profile: Profile) -> list[Requirement]:
+    order = {node.id: i for i, node in enumerate(pack.root.walk())}
+    # sorted() is stable: within a leaf the pack's own order is kept.
+    return sorted(
+        (r for r in pack.requirements if r.node in profile.scope),
+        key=lambda r: order[r.node],
+    )
+
+
+def _check_fits(
+    pack: Pack,
+    profile: Profile,
+    reqs: Sequence[Requirement],
+    assessment: Assessment,
+) -> None:
+    problems = list(iter_assessment_problems(pack, assessment, profile))
+    asked = {r.id for r in reqs}
+    for i, entry in enumerate(assessment.ratings):
+        rid = entry.requirement
+        if rid in pack.requirements_by_id and rid not in asked:
+            problems.append(
+                Problem(
+                    f"$.ratings[{i}].id",
+                    f"requirement {rid!r} is not in profile {profile.id!r}'s "
+                    "scope, so the questionnaire has no row for it",
+                    "out-of-scope",
+                )
+            )
+    if problems:
+        raise AssessmentError(problems, assessment.source)
+
+
+def _flatten_evidence(entry: RatingEntry) -> str | None:
+    if not entry.evidence:
+        return None
+    lines = []
+    for e in entry.evidence:
+        extra = [
+            f"{key}: {value}"
+            for key in ("method", "date", "owner")
+            if (value := getattr(e, key)) is not None
+        ]
+        lines.append(
+            f"{e.description} ({'; '.join(extra)})" if extra else e.description
+        )
+    return "\n".join(lines)
+
+
+def _assessors_cell(assessment: Assessment) -> str | None:
+    parts = []
+    for i, a in enumerate(assessment.metadata.assessors):
+        if ";" in a.name:
+            raise AssessmentError(
+                [
+                    Problem(
+                        f"$.metadata.assessors[{i}].name",
+                        f"assessor name {a.name!r} contains ';', which "
+                        "separates the assessors in their questionnaire cell",
+                        "unsupported",
+                    )
+                ],
+                assessment.source,
+            )
+        if a.role:
+            parts.append(f"{a.name}:{a.role}")
+        elif ":" in a.name:
+            # A trailing colon keeps the name's own colon from reading
+            # as the start of a role.
+            parts.append(f"{a.name}:")
+        else:
+            parts.append(a.name)
+    return "; ".join(parts) or None
+
+
+@attrs.frozen
+class _Sheet:
+    """What a questionnaire holds, whatever its file format."""
+
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+    fields: dict[str, str | None]
+    tailoring: tuple[tuple[str, str], ...]
+    lang: str
+
+    @classmethod
+    def build(  # noqa: PLR0913 -- the arguments of write_questionnaire
+        cls,
+        pack: Pack,
+        profile: Profile,
+        reqs: Sequence[Requirement],
+        *,
+        lang: str,
+        assessment: Assessment | None,
+        asked_profile: str | None,
+    ) -> _Sheet:
+        entries = (
+            {e.requirement: e for e in assessment.ratings}
+            if assessment is not None
+            else {}
+        )
+        rows = []
+        for req in reqs:
+            names = {
+                pack.nodes[n].kind: pack.nodes[n].name.get(lang)
+                for n in (req.node, *pack.ancestors(req.node))
+            }
+            entry = entries.get(req.id, RatingEntry(req.id))
+            rows.append(
+                {
+                    "id": req.id,
+                    **{kind: names.get(kind) or None for kind in _KINDS},
+                    "item": req.item.get(lang) or None,
+                    "level": req.level,
+                    "requirement": req.text.get(lang) or None,
+                    "rating": entry.rating,
+                    "evidence": _flatten_evidence(entry),
+                    "note": entry.note,
+                    _ASSESSOR: entry.assessor,
+                }
+            )
+        with_assessor = any(row[_ASSESSOR] is not None for row in rows)
+        return cls(
+            columns=(*COLUMNS, _ASSESSOR) if with_assessor else COLUMNS,
+            rows=tuple(rows),
+            fields=cls._fields(pack, profile, assessment, asked_profile),
+            tailoring=tuple(
+                (t.node, t.reason)
+                for t in (assessment.tailoring if assessment else ())
+            ),
+            lang=lang,
+        )
+
+    @staticmethod
+    def _fields(
+        pack: Pack,
+        profile: Profile,
+        assessment: Assessment | None,
+        asked_profile: str | None,
+    ) -> dict[str, str | None]:
+        if assessment is None:
+            return {
+                **dict.fromkeys(METADATA_FIELDS),
+                "pack": pack.id,
+                "pack_version": pack.version,
+                "profile": profile.id,
+            }
+        meta = assessment.metadata
+        return {
+            "pack": pack.id,
+            "pack_version": assessment.pack_version,
+            "profile": asked_profile or assessment.profile,
+            "rule": assessment.rule,
+            "organisation": meta.organisation,
+            "date": meta.date,
+            "mode": meta.mode,
+            "assessors": _assessors_cell(assessment),
+            "notes": meta.notes,
+        }
+
+
+def _csv_text(sheet: _Sheet) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    header = (*sheet.columns, *_CSV_REPEATED, *_CSV_FIRST_ROW, *_CSV_TAILORING)
+    writer.writerow(header)
+    count = max(len(sheet.rows), len(sheet.tailoring), 1)
+    for i in range(count):
+        row = dict(sheet.rows[i]) if i < len(sheet.rows) else {}
+        row.update({f: sheet.fields[f] for f in _CSV_REPEATED})
+        if i == 0:
+            row.update({f: sheet.fields[f] for f in _CSV_FIRST_ROW})
+        if i < len(sheet.tailoring):
+            row.update(zip(_CSV_TAILORING, sheet.tailoring[i], strict=True))
+        writer.writerow(["" if row.get(c) is None else row[c] for c in header])
+    return buffer.getvalue()
+
+
+def _openpyxl() -> ModuleType:
+    try:
+        # Imported by name: openpyxl ships no type information.
+        return importlib.import_module("openpyxl")
+    except ImportError:
+        msg = (
+            "XLSX questionnaires need openpyxl: pip install "
+            "'maturity-core[xlsx]' (or use a .csv questionnaire)"
+        )
+        raise MaturityCoreError(msg) from None
+
+
+_XML_ESCAPE = re.compile(
+    r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]"
+)
+_XML_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xlsx_escape(text: str) -> str:
+    """
+    Escape *text* as OOXML strings do (``_xHHHH_``), as Excel reads them:
+    XML cannot hold control characters and turns ``\\r`` into ``\\n``, and
+    a literal ``_xHHHH_`` must not read as an escape.
+    """
+
+    def one(m: re.Match[str]) -> str:
+        s = m.group(0)
+        return f"_x005F{s}" if len(s) > 1 else f"_x{ord(s):04X}_"
+
+    return _XML_ESCAPE.sub(one, text)
+
+
+def _xlsx_unescape(text: str) -> str:
+    return _XML_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _put(ws: Any, row: int, column: int, value: Any) -> Any:
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = _xlsx_escape(value)
+        # Text that looks like a formula stays text.
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def _write_xlsx(path: Path, pack: Pack, sheet: _Sheet) -> None:
+    openpyxl = _openpyxl()
+    styles = importlib.import_module("openpyxl.styles")
+    bold = styles.Font(bold=True)
+    wrap = styles.Alignment(wrap_text=True, vertical="top")
+    top = styles.Alignment(vertical="top")
+    letter = importlib.import_module("openpyxl.utils").get_column_letter
+
+    _long_cells(sheet)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ratings"
+    for c, name in enumerate(sheet.columns, 1):
+        _put(ws, 1, c, name).font = bold
+        ws.column_dimensions[letter(c)].width = _WIDTHS[name]
+    for r, row in enumerate(sheet.rows, 2):
+        for c, name in enumerate(sheet.columns, 1):
+            cell = _put(ws, r, c, row[name])
+            cell.alignment = wrap if name in _WRAPPED else top
+    last = len(sheet.rows) + 1
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{letter(len(sheet.columns))}{last}"
+    rating = letter(sheet.columns.index("rating") + 1)
+    _drop_down(ws, pack, f"{rating}2:{rating}{max(last, 2)}", sheet.lang)
+
+    meta = wb.create_sheet("metadata")
+    _table(meta, ("field", "value"), list(sheet.fields.items()), bold, wrap)
+    meta.column_dimensions["A"].width = 16
+    meta.column_dimensions["B"].width = 60
+    tail = wb.create_sheet("tailoring")
+    _table(tail, ("node", "reason"), list(sheet.tailoring), bold, wrap)
+    tail.column_dimensions["A"].width = 24
+    tail.column_dimensions["B"].width = 60
+    _write_atomic(path, wb.save)
+
+
+def _long_cells(sheet: _Sheet) -> None:
+    """Refuse text longer than Excel keeps in a cell, naming where."""
+    cells = [
+        (f"$.ratings[{r}].{name}", value)
+        for r, row in enumerate(sheet.rows)
+        for name, value in row.items()
+    ]
+    cells += [(_field_path(k), v) for k, v in sheet.fields.items()]
+    cells += [
+        (f"$.tailoring[{i}].reason", reason)
+        for i, (_, reason) in enumerate(sheet.tailoring)
+    ]
+    problems = [
+        Problem(
+            path,
+            f"{len(value)} characters are more than an XLSX cell holds "
+            f"({_XLSX_CELL_CHARS}); use a .csv questionnaire",
+            "too-long",
+        )
+        for path, value in cells
+        if isinstance(value, str) and len(value) > _XLSX_CELL_CHARS
+    ]
+    if problems:
+        raise AssessmentError(problems)
+
+
+def _table(
+    ws: Any,
+    header: tuple[str, str],
+    rows: list[tuple[str, str | None]],
+    bold: Any,
+    wrap: Any,
+) -> None:
+    for c, name in enumerate(header, 1):
+        _put(ws, 1, c, name).font = bold
+    for r, values in enumerate(rows, 2):
+        for c, value in enumerate(values, 1):
+            _put(ws, r, c, value).alignment = wrap
+    ws.freeze_panes = "A2"
+
+
+def _drop_down(ws: Any, pack: Pack, cells: str, lang: str) -> None:
+    ids = pack.rubric.ids
+    formula = '"' + ",".join(ids) + '"'
+    if len(formula) > _XLSX_LIST_CHARS:  # pragma: no cover -- no such pack
+        # Excel refuses longer lists; the reader still checks every rating.
+        return
+    names = [f"{o.id} = {o.name.get(lang)}" for o in pack.rubric.options]
+    if pack.rubric.na_allowed:
+        names.append(f"na = {pack.rubric.na_name.get(lang)}")
+    prompt = "\n".join(names)
+    dv = importlib.import_module("openpyxl.worksheet.datavalidation")
+    validation = dv.DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle="rating",
+        error=(
+            f"请从列表中选择 / choose one of: {', '.join(ids)} "
+            "(留空 = 未评 / blank = unrated)"
+        )[:_XLSX_LIST_CHARS],
+        showInputMessage=True,
+        promptTitle="rating",
+        prompt=prompt[:_XLSX_LIST_CHARS],
+    )
+    validation.add(cells)
+    ws.add_data_validation(validation)
+
+
+def _write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """
+    Write *path* through a temporary file beside it and a rename.
+
+    Unlike :func:`tempfile.mkstemp` (mode 0600), the file is created with
+    the permissions the umask gives any new file: a questionnaire is
+    meant to be passed on.
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------------------
+# Reading
+
+
+def read_questionnaire(
+    path: str | os.PathLike[str], *, pack: Pack | None = None
+) -> Assessment:
+    """
+    Read a questionnaire (``.xlsx`` or ``.csv``) back into an assessment.
+
+    The file is only read.  Its cells are checked as an assessment JSON
+    file is, then against *pack*: every problem names its JSON path and
+    the file, sheet, row and column it came from.
+
+    Args:
+        path: The questionnaire, as :func:`write_questionnaire` wrote it.
+        pack: The pack to check against (default: the installed pack the
+            questionnaire names).
+
+    Raises:
+        InputError: If the file cannot be read as a questionnaire: not
+            UTF-8, a damaged workbook, unknown sheets or columns, or a
+            required column missing.
+        AssessmentError: With every problem in its cells: an empty id, a
+            rating outside the rubric, a requirement listed twice, …
+        UnknownRequirementError: If every problem is an unknown id.
+        PackNotFoundError: If *pack* is not given and the questionnaire's
+            pack is not installed.
+        MaturityCoreError: If an XLSX is read and openpyxl is missing.
+
+    .. versionadded:: 0.1.0
+    """
+    path = Path(path)
+    source = str(path)
+    kind = _kind(path)
+    data = _jsonio.read_bytes(path)
+    raw = _read_xlsx(path, data) if kind == ".xlsx" else _read_csv(path, data)
+    where: dict[str, _Cell] = {}
+    doc, problems = _document(raw, where)
+    if problems:
+        raise _error(problems, source)
+    if pack is None:
+        pack = _installed(doc["pack"])
+    if doc["pack"] == pack.id:
+        for entry in doc["ratings"]:
+            req = pack.requirements_by_id.get(entry["id"])
+            if req is not None:
+                entry["node"] = req.node
+    try:
+        assessment = Assessment.from_dict(doc, source=source)
+    except AssessmentError as e:
+        raise _error(_located(e.problems, where), source) from None
+    problems = list(_pack_problems(pack, assessment, where))
+    if problems:
+        raise _error(problems, source)
+    return assessment
+
+
+def _error(problems: Sequence[Problem], source: str) -> AssessmentError:
+    if all(p.code == "unknown-requirement" for p in problems):
+        return UnknownRequirementError(problems, source)
+    return AssessmentError(problems, source)
+
+
+def _installed(pack_id: str) -> Pack:
+    # Only installed packs: a questionnaire must not name a path to load.
+    installed = sorted(info.id for info in discover_packs())
+    if pack_id not in installed:
+        raise PackNotFoundError(pack_id, installed)
+    return load_pack(pack_id)
+
+
+def _pack_problems(
+    pack: Pack, assessment: Assessment, where: Mapping[str, _Cell]
+) -> Iterator[Problem]:
+    wanted = assessment.profile
+    if assessment.pack == pack.id and (
+        wanted is not None and wanted not in pack.profiles
+    ):
+        yield from _located(
+            [
+                Problem(
+                    "$.profile",
+                    f"pack {pack.id} has no profile {wanted!r}; valid "
+                    f"profiles: {', '.join(pack.profiles)}",
+                    "unknown-profile",
+                )
+            ],
+            where,
+        )
+        return
+    profile = pack.get_profile(wanted if assessment.pack == pack.id else None)
+    yield from _located(
+        list(iter_assessment_problems(pack, assessment, profile)), where
+    )
+
+
+def _located(
+    problems: Sequence[Problem], where: Mapping[str, _Cell]
+) -> list[Problem]:
+    """*problems* with the cell each came from put in front of the text."""
+    out = []
+    for p in problems:
+        path = p.json_path
+        while path not in where:
+            parent = _LAST_STEP.sub("", path)
+            if parent == path:
+                break
+            path = parent
+        cell = where.get(path)
+        out.append(
+            Problem(p.json_path, f"{cell}: {p.message}", p.code)
+            if cell is not None
+            else p
+        )
+    return out
+
+
+def _field_path(field: str) -> str:
+    return f"$.{field}" if field in _TOP_FIELDS else f"$.metadata.{field}"
+
+
+def _text(value: Any) -> str | None:
+    """A cell's value as text, exactly; ``None`` if the cell is empty."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, dt.datetime):
+        return (
+            value.date().isoformat()
+            if value.time() == dt.time()
+            else value.isoformat()
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _word(value: Any) -> str | None:
+    """A cell's value as one stripped word; ``None`` if blank."""
+    text = _text(value)
+    return text.strip() or None if text is not None else None
+
+
+def _blank(value: Any) -> bool:
+    return _word(value) is None
+
+
+def _document(
+    raw: _Raw, where: dict[str, _Cell]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The assessment data of *raw*, and the problems of its cells."""
+    problems = list(raw.problems)
+    doc: dict[str, Any] = {"format": ASSESSMENT_FORMAT}
+    meta = _metadata(raw, where, doc, problems)
+    if meta:
+        doc["metadata"] = meta
+    tailoring = _tailoring(raw, where, problems)
+    if tailoring:
+        doc["tailoring"] = tailoring
+    doc["ratings"] = _ratings(raw, where, problems)
+    return doc, problems
+
+
+def _metadata(
+    raw: _Raw,
+    where: dict[str, _Cell],
+    doc: dict[str, Any],
+    problems: list[Problem],
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for field in METADATA_FIELDS:
+        if field not in raw.fields:
+            continue
+        value, cell = raw.fields[field]
+        path = _field_path(field)
+        where[path] = cell
+        text = _text(value) if field in _TEXT_FIELDS else _word(value)
+        if text is None:
+            continue
+        if field == "date":
+            text = _iso_date(text)
+        target = doc if field in _TOP_FIELDS else meta
+        target[field] = _assessors(text) if field == "assessors" else text
+    if "pack" not in doc:
+        cell = raw.fields.get("pack", (None, _Cell(raw.file, "metadata")))[1]
+        problems.append(
+            _at(
+                cell,
+                "$.pack",
+                "the pack id is missing; it names the pack the "
+                "questionnaire was made for",
+                "empty-cell",
+            )
+        )
+    elif not _ID.fullmatch(doc["pack"]):
+        problems.append(
+            _at(
+                raw.fields["pack"][1],
+                "$.pack",
+                f"{doc['pack']!r} is not a pack id",
+                "schema",
+            )
+        )
+    return meta
+
+
+def _iso_date(text: str) -> str:
+    m = _SLASH_DATE.fullmatch(text)
+    if m is None:
+        return text
+    year, month, day = (int(g) for g in m.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _assessors(text: str) -> list[dict[str, str]]:
+    out = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        name, colon, role = part.rpartition(":")
+        if not colon:
+            name, role = role, ""
+        entry = {"name": name.strip()}
+        if role.strip():
+            entry["role"] = role.strip()
+        out.append(entry)
+    return out
+
+
+def _tailoring(
+    raw: _Raw, where: dict[str, _Cell], problems: list[Problem]
+) -> list[dict[str, Any]]:
+    out = []
+    for i, row in enumerate(raw.tailoring):
+        base = f"$.tailoring[{i}]"
+        entry = {}
+        for key, (value, cell) in row.items():
+            where[f"{base}.{key}"] = cell
+            text = _word(value) if key == "node" else _text(value)
+            if text is None:
+                problems.append(
+                    _at(
+                        cell,
+                        f"{base}.{key}",
+                        f"the {key} cell is empty; a tailored node needs "
+                        "its id and the reason it is out of scope",
+                        "empty-cell",
+                    )
+                )
+            entry[key] = text
+        out.append(entry)
+    return out
+
+
+def _ratings(
+    raw: _Raw, where: dict[str, _Cell], problems: list[Problem]
+) -> list[dict[str, Any]]:
+    out = []
+    first: dict[str, int | None] = {}
+    for i, row in enumerate(raw.ratings):
+        base = f"$.ratings[{i}]"
+        for column, (_, cell) in row.items():
+            where[f"{base}.{column}"] = cell
+        id_cell = row["id"][1]
+        where[base] = id_cell
+        rid = _word(row["id"][0])
+        entry: dict[str, Any] = {"id": rid, "rating": _word(row["rating"][0])}
+        for key in ("evidence", "note", _ASSESSOR):
+            if key in row and (text := _text(row[key][0])) is not None:
+                entry[key] = text
+        if "level" in row:
+            problems.extend(_level(row["level"], f"{base}.level", entry))
+        if rid is None:
+            problems.append(
+                _at(
+                    id_cell,
+                    f"{base}.id",
+                    "the id cell is empty; every row needs the id of the "
+                    "requirement it rates",
+                    "empty-cell",
+                )
+            )
+        elif rid in first:
+            problems.append(
+                _at(
+                    id_cell,
+                    f"{base}.id",
+                    f"requirement {rid!r} is listed twice (first at row "
+                    f"{first[rid]}); rate each requirement once",
+                    "duplicate-requirement",
+                )
+            )
+        else:
+            first[rid] = id_cell.row
+        out.append(entry)
+    return out
+
+
+def _level(
+    value_cell: tuple[Any, _Cell], path: str, entry: dict[str, Any]
+) -> list[Problem]:
+    value, cell = value_cell
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        entry["level"] = value
+        return []
+    text = _word(value)
+    if text is None:
+        return []
+    if text.isascii() and text.isdigit():
+        entry["level"] = int(text)
+        return []
+    return [
+        _at(
+            cell,
+            path,
+            f"level must be a whole number (got {text!r})",
+            "schema",
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Reading XLSX
+
+
+def _load_xlsx(path: Path, data: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    openpyxl = _openpyxl()
+    try:
+        with warnings.catch_warnings():
+            # Workbooks saved by Excel carry extensions that openpyxl
+            # warns it drops, such as its data validation extension; the
+            # file is only read, so nothing is lost.
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(
+                io.BytesIO(data), data_only=True, keep_links=False
+            )
+        try:
+            return {
+                name: list(
+                    wb[name].iter_rows(
+                        min_row=1,
+                        min_col=1,
+                        max_col=max(wb[name].max_column, 1),
+                        values_only=True,
+                    )
+                )
+                for name in wb.sheetnames
+            }
+        finally:
+            wb.close()
+    # openpyxl raises many kinds of errors for a damaged workbook.
+    except Exception as e:  # noqa: BLE001
+        raise InputError(
+            str(path),
+            "$",
+            f"{path.name}: not a readable XLSX workbook "
+            f"({type(e).__name__}: {e}); save it again as .xlsx",
+        ) from None
+
+
+def _read_xlsx(path: Path, data: bytes) -> _Raw:
+    sheets = _load_xlsx(path, data)
+    source = str(path)
+    unknown = [s for s in sheets if s not in _SHEETS]
+    if unknown or "ratings" not in sheets or "metadata" not in sheets:
+        what = (
+            f"unknown sheet {unknown[0]!r}"
+            if unknown
+            else "the workbook has no "
+            + ("'ratings'" if "ratings" not in sheets else "'metadata'")
+            + " sheet"
+        )
+        raise InputError(
+            source,
+            "$",
+            f"{path.name}: {what}; a questionnaire has the sheets "
+            f"{', '.join(map(repr, _SHEETS))} ('tailoring' may be left out)",
+        )
+    raw = _Raw(path.name)
+    clean = {
+        name: [
+            tuple(_xlsx_unescape(v) if isinstance(v, str) else v for v in row)
+            for row in rows
+        ]
+        for name, rows in sheets.items()
+    }
+    raw.ratings.extend(
+        _records(
+            path,
+            "ratings",
+            clean["ratings"],
+            known=_RATING_COLUMNS,
+            required=_REQUIRED,
+            json_path="$.ratings",
+        )
+    )
+    pair = ("field", "value")
+    for row in _records(
+        path,
+        "metadata",
+        clean["metadata"],
+        known=pair,
+        required=pair,
+        json_path="$.metadata",
+    ):
+        _metadata_row(raw, row)
+    pair = ("node", "reason")
+    for row in _records(
+        path,
+        "tailoring",
+        clean.get("tailoring", []),
+        known=pair,
+        required=pair,
+        json_path="$.tailoring",
+    ):
+        raw.tailoring.append(row)
+    return raw
+
+
+def _metadata_row(raw: _Raw, row: dict[str, tuple[Any, _Cell]]) -> None:
+    (name, name_cell), (value, value_cell) = row["field"], row["value"]
+    field = _word(name)
+    if field not in METADATA_FIELDS:
+        raw.problems.append(
+            _at(
+                name_cell,
+                "$.metadata",
+                f"unknown field {field!r}; fields: "
+                f"{', '.join(METADATA_FIELDS)}",
+                "unknown-field",
+            )
+        )
+    elif field in raw.fields:
+        raw.problems.append(
+            _at(
+                name_cell,
+                _field_path(field),
+                f"field {field!r} is given twice (first at row "
+                f"{raw.fields[field][1].row})",
+                "duplicate-field",
+            )
+        )
+    else:
+        raw.fields[field] = (value, value_cell)
+
+
+def _records(  # noqa: PLR0913 -- one table's description
+    path: Path,
+    sheet: str | None,
+    rows: Sequence[Sequence[Any]],
+    *,
+    known: Sequence[str],
+    required: Sequence[str],
+    json_path: str,
+) -> Iterator[dict[str, tuple[Any, _Cell]]]:
+    """
+    The non-blank rows of a table whose first row names its columns, as
+    ``{column: (value, cell)}`` for every column the header has.
+    """
+    header = _header(path, sheet, rows, (known, required), json_path)
+    for r, row in enumerate(rows[1:], 2):
+        for c in range(len(header), len(row)):
+            if not _blank(row[c]):
+                raise InputError(
+                    str(path),
+                    json_path,
+                    f"{_Cell(path.name, sheet, r, None)}: a cell beyond the "
+                    f"last column ({len(header)}) is filled; give every "
+                    "column a name in the first row",
+                )
+        if all(_blank(v) for v in row):
+            continue
+        yield {
+            name: (
+                row[c] if c < len(row) else None,
+                _Cell(path.name, sheet, r, name),
+            )
+            for c, name in enumerate(header)
+            if name is not None
+        }
+
+
+def _header(
+    path: Path,
+    sheet: str | None,
+    rows: Sequence[Sequence[Any]],
+    columns: tuple[Sequence[str], Sequence[str]],
+    json_path: str,
+) -> list[str | None]:
+    known, required = columns
+
+    def fail(column: str | None, message: str) -> InputError:
+        cell = _Cell(path.name, sheet, 1, column)
+        return InputError(str(path), json_path, f"{cell}: {message}")
+
+    if not rows:
+        raise fail(None, f"no header row; expected {', '.join(known)}")
+    header: list[str | None] = [_word(v) for v in rows[0]]
+    while header and header[-1] is None:
+        header.pop()
+    seen = set()
+    for name in header:
+        if name is None:
+            raise fail(None, "a column has no name in the first row")
+        if name not in known:
+            raise fail(
+                name,
+                f"unknown column {name!r}; known columns: {', '.join(known)}",
+            )
+        if name in seen:
+            raise fail(name, f"column {name!r} appears twice")
+        seen.add(name)
+    missing = [c for c in required if c not in seen]
+    if missing:
+        raise fail(
+            None,
+            f"required column {missing[0]!r} is missing; required columns: "
+            f"{', '.join(required)}",
+        )
+    return header
+
+
+# ---------------------------------------------------------------------------
+# Reading CSV
+
+
+def _read_csv(path: Path, data: bytes) -> _Raw:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(
+            str(path),
+            "$",
+            f"{path.name}: row {line}: byte {e.start} is not valid UTF-8; "
+            "save the questionnaire as 'CSV UTF-8'",
+        ) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as e:
+        raise InputError(
+            str(path), "$", f"{path.name}: not a readable CSV file: {e}"
+        ) from None
+    known = (
+        *_RATING_COLUMNS,
+        *_CSV_REPEATED,
+        *_CSV_FIRST_ROW,
+        *_CSV_TAILORING,
+    )
+    raw = _Raw(path.name)
+    required = (*_REQUIRED, "pack")
+    records = _records(
+        path, None, rows, known=known, required=required, json_path="$"
+    )
+    for i, row in enumerate(records):
+        _csv_fields(raw, row, first=i == 0)
+        if any(
+            not _blank(v) for c, (v, _) in row.items() if c in _CSV_TAILORING
+        ):
+            raw.tailoring.append(
+                {
+                    key: row.get(c, (None, _Cell(path.name, None, None, c)))
+                    for key, c in zip(
+                        ("node", "reason"), _CSV_TAILORING, strict=True
+                    )
+                }
+            )
+        rating = {c: v for c, v in row.items() if c in _RATING_COLUMNS}
+        if any(not _blank(v) for v, _ in rating.values()):
+            raw.ratings.append(rating)
+    return raw
+
+
+def _csv_fields(
+    raw: _Raw, row: Mapping[str, tuple[Any, _Cell]], *, first: bool
+) -> None:
+    """
+    Take the file's fields from *row*: ``pack``, ``pack_version`` and
+    ``profile`` from any row (all that are filled must agree), the others
+    from the first row only.
+    """
+    for field in (*_CSV_REPEATED, *_CSV_FIRST_ROW):
+        if field not in row:
+            continue
+        value, cell = row[field]
+        kept = raw.fields.get(field)
+        if first or kept is None:
+            raw.fields[field] = (value, cell)
+            continue
+        if _blank(value) or _text(value) == _text(kept[0]):
+            continue
+        if field in _CSV_REPEATED and _blank(kept[0]):
+            raw.fields[field] = (value, cell)
+            continue
+        raw.problems.append(
+            _at(
+                cell,
+                _field_path(field),
+                f"{field} is {_text(value)!r} here but "
+                + (
+                    f"{_text(kept[0])!r} in row {kept[1].row}"
+                    if not _blank(kept[0])
+                    else f"empty in row {kept[1].row}"
+                )
+                + f"; the questionnaire has one {field}, given "
+                + ("on every row" if field in _CSV_REPEATED else "on row 2"),
+                "inconsistent",
+            )
+        )
