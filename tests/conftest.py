@@ -30,6 +30,33 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite tests/goldens/* from the current output",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with tests/goldens/NAME (or rewrite it)."""
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, text: str) -> None:
+        path = FIXTURES.parent / "goldens" / name
+        if update:
+            path.write_text(text, "utf-8")
+            return
+        expected = path.read_text("utf-8")
+        assert expected == text, (
+            f"{name} differs from the golden file; if the change is "
+            "intended, run: pytest tests/test_report.py --update-goldens"
+        )
+
+    return check
+
+
 @pytest.fixture(autouse=True)
 def _reset_pack_cache() -> Iterator[None]:
     """Every test starts with no packs cached."""

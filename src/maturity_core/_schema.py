@@ -22,6 +22,7 @@ SCHEMA_NAMES = (
     "overlay",
     "crosswalk",
     "group",
+    "report",
 )
 
 

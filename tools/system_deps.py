@@ -1,0 +1,48 @@
+"""Install the system programs the test suite uses for real.
+
+Chromium (headless) renders the HTML report in a test. On Debian or Ubuntu
+as root this installs the distribution's package; elsewhere it says what
+to install and exits 0, and the one test that needs a browser is skipped
+with that reason (under CI it fails instead).
+
+    python3 tools/system_deps.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+
+PACKAGES = {"chromium": "chromium"}
+
+
+def main() -> int:
+    missing = [pkg for cmd, pkg in PACKAGES.items() if not shutil.which(cmd)]
+    if not missing:
+        print("system dependencies: present")
+        return 0
+    can_install = shutil.which("apt-get") and os.geteuid() == 0
+    if not can_install:
+        print(
+            "system dependencies: install "
+            + ", ".join(missing)
+            + " with your package manager to run the browser test",
+            file=sys.stderr,
+        )
+        return 0
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
+        check=True,
+        env=env,
+    )
+    print("system dependencies: installed " + ", ".join(missing))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
