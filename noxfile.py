@@ -15,7 +15,14 @@ nox.options.sessions = ["tests"]
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-PACKS = sorted(str(p.parent) for p in ROOT.glob("packs/*/pyproject.toml"))
+PACKS = sorted(
+    str(p.parent)
+    for pattern in (
+        "packs/*/pyproject.toml",
+        "examples/packs/*/pyproject.toml",
+    )
+    for p in ROOT.glob(pattern)
+)
 
 
 def _install(session: nox.Session, *groups: str) -> None:

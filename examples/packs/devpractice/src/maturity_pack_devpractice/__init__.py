@@ -1,0 +1,1 @@
+"""Example third-party pack: software-delivery practices (no standard)."""
