@@ -100,3 +100,20 @@ def fuzz(session: nox.Session) -> None:
         *session.posargs,
         env={"HYPOTHESIS_PROFILE": "fuzz"},
     )
+
+
+@nox.session(default=False)
+def docs(session: nox.Session) -> None:
+    """Build the documentation with warnings as errors and run its doctests."""
+    _install(session, "docs")
+    for builder in ("html", "doctest"):
+        session.run(
+            "sphinx-build",
+            "-W",
+            "--keep-going",
+            "-b",
+            builder,
+            "docs",
+            f"docs/_build/{builder}",
+            *session.posargs,
+        )

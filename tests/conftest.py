@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,32 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+#: Inputs tried per fuzzed loader (filled by tests/test_fuzz.py).
+FUZZ_TRIED: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="session")
+def fuzz_tried() -> Counter[str]:
+    return FUZZ_TRIED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
+    """Report how many fuzzed inputs were tried and how many tests failed."""
+    if not FUZZ_TRIED:
+        return
+    failed = [
+        r
+        for r in terminalreporter.stats.get("failed", [])
+        if "test_fuzz.py" in r.nodeid
+    ]
+    terminalreporter.write_line(
+        f"fuzz: {sum(FUZZ_TRIED.values())} inputs tried, "
+        f"{len(failed)} failing fuzz tests"
+    )
+    for name, n in sorted(FUZZ_TRIED.items()):
+        terminalreporter.write_line(f"fuzz:   {name}: {n}")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

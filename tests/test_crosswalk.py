@@ -173,3 +173,22 @@ class TestCommand:
 
         assert "gbt39116" == carried.pack
         assert mc.score(mc.load_pack("gbt39116"), carried).level >= 0
+
+
+def test_missing_crosswalk_is_none():
+    """find_* returns None on a miss (no DB12 → bcgrading mapping ships)."""
+    assert None is mc.find_crosswalk("db12t1073", "bcgrading")
+
+
+def test_missing_crosswalk_is_a_usage_error():
+    """The command asks for --map when no crosswalk ships."""
+    err = io.StringIO()
+
+    status = run(
+        ["crosswalk", "examples/db12t1073-discrete.json", "--to", "bcgrading"],
+        io.StringIO(),
+        err,
+    )
+
+    assert 2 == status
+    assert "--map FILE" in err.getvalue()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import string
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,6 @@ from maturity_core import _jsonio
 
 pytestmark = pytest.mark.fuzz
 
-TRIED: Counter[str] = Counter()
 FIXTURES = Path(__file__).parent / "fixtures" / "packs" / "tiny" / "pack.json"
 TINY_TEXT = FIXTURES.read_text("utf-8")
 TINY = json.loads(TINY_TEXT)
@@ -145,18 +143,18 @@ def _outcome(func, *args, **kwargs) -> str:
 class TestJsonText:
     @FUZZ
     @given(hostile_texts)
-    def test_text_is_parsed_or_refused(self, text):
+    def test_text_is_parsed_or_refused(self, fuzz_tried, text):
         """Strict JSON reading never raises anything but InputError."""
-        TRIED["json text"] += 1
+        fuzz_tried["json text"] += 1
         _outcome(_jsonio.loads, text, "fuzz.json")
 
     @FUZZ
     @given(hostile_bytes)
     def test_files_of_any_bytes_are_read_or_refused(
-        self, tmp_path_factory, data
+        self, fuzz_tried, tmp_path_factory, data
     ):
         """Non-UTF-8 and binary files end in InputError."""
-        TRIED["file bytes"] += 1
+        fuzz_tried["file bytes"] += 1
         path = tmp_path_factory.mktemp("f") / "a.json"
         path.write_bytes(data)
         _outcome(mc.Assessment.from_path, path)
@@ -165,9 +163,9 @@ class TestJsonText:
 class TestPackData:
     @FUZZ
     @given(json_values)
-    def test_any_json_value_as_a_pack(self, value):
+    def test_any_json_value_as_a_pack(self, fuzz_tried, value):
         """Arbitrary JSON is a valid pack or an error, never a crash."""
-        TRIED["pack: any value"] += 1
+        fuzz_tried["pack: any value"] += 1
         list(mc.iter_pack_problems(value))
         _outcome(
             mc.load_pack, value if isinstance(value, dict) else {"x": value}
@@ -175,18 +173,18 @@ class TestPackData:
 
     @FUZZ
     @given(mutations(TINY))
-    def test_mutated_pack(self, data):
+    def test_mutated_pack(self, fuzz_tried, data):
         """A mutated valid pack loads, or every problem is reported."""
-        TRIED["pack: mutation"] += 1
+        fuzz_tried["pack: mutation"] += 1
         _outcome(mc.load_pack, data)
 
 
 class TestAssessments:
     @FUZZ
     @given(mutations(ASSESSMENT))
-    def test_mutated_assessment_scores_or_is_refused(self, data):
+    def test_mutated_assessment_scores_or_is_refused(self, fuzz_tried, data):
         """A mutated assessment scores exactly (both paths) or is refused."""
-        TRIED["assessment: mutation"] += 1
+        fuzz_tried["assessment: mutation"] += 1
         pack = mc.load_pack(TINY)
         try:
             assessment = mc.Assessment.from_dict(data)
@@ -206,9 +204,9 @@ class TestAssessments:
 
     @FUZZ
     @given(json_values)
-    def test_any_json_value_as_an_assessment(self, value):
+    def test_any_json_value_as_an_assessment(self, fuzz_tried, value):
         """Arbitrary JSON is an assessment or an AssessmentError."""
-        TRIED["assessment: any value"] += 1
+        fuzz_tried["assessment: any value"] += 1
         _outcome(mc.Assessment.from_dict, value)
 
 
@@ -220,9 +218,9 @@ class TestOtherLoaders:
         "weights": {"even": {"a": "0.6", "b": "0.4"}},
         "method": {"rule": "cumulative-gated"},
     }))  # fmt: skip
-    def test_mutated_overlay(self, data):
+    def test_mutated_overlay(self, fuzz_tried, data):
         """Overlays apply or are refused with problems."""
-        TRIED["overlay: mutation"] += 1
+        fuzz_tried["overlay: mutation"] += 1
         _outcome(mc.apply_overlay, mc.load_pack(TINY), data)
 
     @FUZZ
@@ -233,9 +231,9 @@ class TestOtherLoaders:
                           "relation": "equal", "confidence": "1"}],
         "provenance": {"status": "proposal"},
     }))  # fmt: skip
-    def test_mutated_crosswalk(self, data):
+    def test_mutated_crosswalk(self, fuzz_tried, data):
         """Crosswalks load and carry, or are refused."""
-        TRIED["crosswalk: mutation"] += 1
+        fuzz_tried["crosswalk: mutation"] += 1
         pack = mc.load_pack(TINY)
 
         def carry():
@@ -250,9 +248,9 @@ class TestOtherLoaders:
     @given(
         st.lists(st.text(alphabet=string.printable, max_size=12), max_size=6)
     )
-    def test_csv_batch_rows(self, tmp_path_factory, cells):
+    def test_csv_batch_rows(self, fuzz_tried, tmp_path_factory, cells):
         """A CSV batch file of odd cells is scored or refused."""
-        TRIED["batch csv"] += 1
+        fuzz_tried["batch csv"] += 1
         pack = mc.load_pack(TINY)
         model = mc.compile_model(pack, "even")
         folder = tmp_path_factory.mktemp("csv")
@@ -261,13 +259,3 @@ class TestOtherLoaders:
         source = folder / "in.csv"
         source.write_text(f"{header}\n{row}\n", "utf-8")
         _outcome(mc.score_file, model, source, folder / "out.parquet")
-
-
-def test_report_inputs_tried(capsys):
-    """Print how many fuzzed inputs each loader saw (read by nox -s fuzz)."""
-    with capsys.disabled():
-        total = sum(TRIED.values())
-        print(f"\nfuzz: {total} inputs tried, 0 failures")
-        for name, n in sorted(TRIED.items()):
-            print(f"fuzz:   {name}: {n}")
-    assert total > 0

@@ -25,7 +25,7 @@ from ._model import Pack
 from ._packs import discover_packs
 from ._schema import iter_schema_problems
 from ._scoring import Result, score
-from .exceptions import InvalidPackError, PackNotFoundError, Problem
+from .exceptions import InvalidPackError, Problem
 
 
 RELATIONS = ("equal", "subset", "superset", "intersects")
@@ -165,14 +165,11 @@ class Crosswalk:
         return problems
 
 
-def find_crosswalk(source: str, target: str) -> Crosswalk:
+def find_crosswalk(source: str, target: str) -> Crosswalk | None:
     """
     The crosswalk between installed packs *source* and *target*, from the
     ``crosswalks/`` folder of either pack (reversed if stored the other
-    way round).
-
-    Raises:
-        PackNotFoundError: If no installed pack ships such a crosswalk.
+    way round), or ``None`` if no installed pack ships one.
 
     .. versionadded:: 0.1.0
     """
@@ -193,10 +190,7 @@ def find_crosswalk(source: str, target: str) -> Crosswalk:
                 return walk
             if (walk.source, walk.target) == (target, source):
                 return walk.reversed()
-    raise PackNotFoundError(
-        f"crosswalk {source} -> {target}",
-        [i.id for i in discover_packs()],
-    )
+    return None
 
 
 @attrs.frozen

@@ -637,7 +637,10 @@ _CACHE: dict[str, Pack] = {}
 
 
 def clear_pack_cache() -> None:
-    """Forget packs loaded from entry points (for tests and reloads)."""
+    """Forget packs loaded from entry points (for tests and reloads).
+
+    .. versionadded:: 0.1.0
+    """
     _CACHE.clear()
 
 

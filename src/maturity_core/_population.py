@@ -345,7 +345,7 @@ class WeightSensitivity:
 
     The weight of ``node`` becomes ``weight + δ`` and its siblings are
     scaled so the group still sums to 1.  ``down`` and ``up`` are the
-    smallest |δ| at which the level differs from the current one (the
+    smallest ``|δ|`` at which the level differs from the current one (the
     level reached there in ``level_down`` / ``level_up``), or ``None`` if
     it never changes within [0, 1].  ``exact`` is false only when ``na``
     ratings make S non-linear in δ and a crossing was found by bisection

@@ -68,7 +68,10 @@ def get_rule(name: str) -> LevelRule:
 
 
 def rule_names() -> tuple[str, ...]:
-    """The names of all registered rules, sorted."""
+    """The names of all registered rules, sorted.
+
+    .. versionadded:: 0.1.0
+    """
     return tuple(sorted(_RULES))
 
 

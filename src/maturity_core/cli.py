@@ -79,14 +79,24 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("packs", help="list installed model packs")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "template", help="write a blank assessment for a pack and profile"
     )
     p.add_argument("pack", help="installed pack id, or a pack directory")
     p.add_argument("--profile", help="weight profile (default: the pack's)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of names and labels (default: zh)",
+    )
     p.add_argument(
         "--format",
         choices=("json", "xlsx", "csv"),
@@ -113,8 +123,18 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         type=Path,
         help="apply an overlay file to the pack (repeatable)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of names and labels (default: zh)",
+    )
     p.add_argument("-o", "--output", type=Path, help="write to this file")
 
     p = sub.add_parser(
@@ -139,7 +159,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "--carried-out", type=Path, help="write the carried assessment here"
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "report",
@@ -148,7 +173,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument("assessment", type=Path)
     _pack_options(p)
     p.add_argument("--format", choices=("md", "html", "json"), default="md")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of names and labels (default: zh)",
+    )
     p.add_argument("--target", type=int, help="plan target level")
     p.add_argument(
         "-o",
@@ -168,7 +198,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         type=Path,
         help="JSON object: requirement id -> effort (default 1 each)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "consolidate",
@@ -186,15 +221,29 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "-o", "--output", type=Path, help="write the consolidated assessment"
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "compare", help="compare two assessments of the same pack"
     )
-    p.add_argument("before", type=Path)
-    p.add_argument("after", type=Path)
-    p.add_argument("--allow-profile-change", action="store_true")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("before", type=Path, help="the earlier assessment")
+    p.add_argument("after", type=Path, help="the later assessment")
+    p.add_argument(
+        "--allow-profile-change",
+        action="store_true",
+        help="compare even if the profiles differ",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     pack_cmd = sub.add_parser("pack", help="tools for pack authors")
     pack_sub = pack_cmd.add_subparsers(dest="pack_command", metavar="TOOL")
@@ -210,7 +259,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         action="store_true",
         help="import the pack's extension modules and validators",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
     p = pack_sub.add_parser(
         "doc", help="render a pack as the standard's tables (Markdown/HTML)"
     )
@@ -222,7 +276,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     )
     p.add_argument("old", help="pack id, directory or pack.json")
     p.add_argument("new", help="pack id, directory or pack.json")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "migrate",
@@ -233,7 +292,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "-o", "--output", type=Path, help="write the migrated assessment"
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "verify",
@@ -243,7 +307,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument("assessment", type=Path, help="the assessment it scored")
     p.add_argument("--pack", help="pack id or directory (default: recorded)")
     p.add_argument("--overlay", action="append", default=[], type=Path)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "status",
@@ -261,7 +330,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         default=[],
         help="a re-review already done, YYYY-MM-DD (repeatable)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "change",
@@ -272,14 +346,24 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "--request", required=True, choices=("renewal", "upgrade", "downgrade")
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "group",
         help="score a standard group (标准群) for one organisation",
     )
     p.add_argument("group", type=Path, help="group JSON file")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "batch",
@@ -308,7 +392,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         metavar="NODE=REASON",
         help="tailor a node out of every assessment (repeatable)",
     )
-    p.add_argument("--chunk-rows", type=int, default=65_536)
+    p.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=65_536,
+        help="rows read, scored and written at a time (default: 65536)",
+    )
     p.add_argument("--unrated", choices=UNRATED_POLICIES, default="error")
     p.add_argument(
         "--progress",
@@ -316,7 +405,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         default=None,
         help="show a progress bar (default: when stderr is a terminal)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
 
     p = sub.add_parser(
         "validate",
@@ -324,7 +418,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     )
     p.add_argument("files", type=Path, nargs="+")
     _pack_options(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json with exact strings",
+    )
     return parser
 
 
@@ -513,7 +612,14 @@ def _cmd_crosswalk(args: argparse.Namespace, stdout: IO[str]) -> int:
         if (walk.source, walk.target) == (target.id, source.id):
             walk = walk.reversed()
     else:
-        walk = find_crosswalk(source.id, target.id)
+        found = find_crosswalk(source.id, target.id)
+        if found is None:
+            msg = (
+                f"no installed pack ships a crosswalk between {source.id} "
+                f"and {target.id}; give one with --map FILE"
+            )
+            raise _UsageError(msg)
+        walk = found
     carried = carry_assessment(
         walk,
         assessment,
