@@ -118,3 +118,24 @@ class TestProblems:
         problems = list(mc.iter_pack_problems(data))
 
         assert ["$.method.rule"] == [p.json_path for p in problems]
+
+
+class TestTestingHelpers:
+    def test_assessment_strategy_gives_scorable_assessments(self):
+        """maturity_core.testing.assessments draws valid, complete assessments."""
+        from hypothesis import given, settings
+
+        from maturity_core.testing import assessments
+
+        pack = mc.load_pack("bcgrading")
+        seen = []
+
+        @settings(max_examples=15, deadline=None)
+        @given(assessments(pack))
+        def check(assessment):
+            result = mc.score(pack, assessment)
+            seen.append(result.level)
+            assert 0 <= result.level <= 5
+
+        check()
+        assert 15 == len(seen)

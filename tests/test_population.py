@@ -139,3 +139,20 @@ class TestSensitivity:
 
         assert 0 <= share <= 1
         assert isinstance(share, Fraction)
+
+
+class TestPopulationRadar:
+    def test_population_radar_draws_domain_means(self, db12, model, codes):
+        """A PNG of the mean domain scores per level (CJK labels render)."""
+        summary = mc.summarise_population(mc.score_many(model, codes), codes)
+
+        png = mc.population_radar_png(db12, summary)
+
+        assert png.startswith(b"\x89PNG")
+
+    def test_population_radar_needs_node_scores(self, db12, model, codes):
+        """Without the codes there are no domain figures to draw."""
+        summary = mc.summarise_population(mc.score_many(model, codes))
+
+        with pytest.raises(ValueError, match="no domain scores"):
+            mc.population_radar_png(db12, summary)

@@ -339,6 +339,57 @@ def radar_png(report: Report) -> bytes:
 
     .. versionadded:: 0.1.0
     """
+    return _radar(
+        report.result.pack,
+        [(name, scores) for _, name, scores in report.domains],
+        title=_t("radar", report.lang),
+        lang=report.lang,
+    )
+
+
+def population_radar_png(
+    pack: Pack,
+    summary: Any,
+    *,
+    kind: str = "domain",
+    lang: str = "zh",
+    title: str | None = None,
+) -> bytes:
+    """
+    A population radar: the mean score of every node of *kind* at each
+    level, from :func:`summarise_population` (given the ratings codes).
+
+    .. versionadded:: 0.1.0
+    """
+    series = [
+        (
+            pack.nodes[node].name.get(lang),
+            {level: dist.mean for level, dist in dists.items()},
+        )
+        for node, dists in summary.nodes.items()
+        if pack.nodes[node].kind == kind
+    ]
+    if not series:
+        msg = (
+            f"the summary has no {kind} scores; summarise the population "
+            "with its codes (summarise_population(batch, codes))"
+        )
+        raise ValueError(msg)
+    default = (
+        "人群各等级能力域平均得分"
+        if lang == "zh"
+        else "Population mean by level"
+    )
+    return _radar(pack, series, title=title or default, lang=lang)
+
+
+def _radar(
+    pack: Pack,
+    series: list[tuple[str, dict[int, Fraction]]],
+    *,
+    title: str,
+    lang: str,
+) -> bytes:
     try:
         import matplotlib as mpl  # noqa: PLC0415
 
@@ -350,23 +401,23 @@ def radar_png(report: Report) -> bytes:
     import math  # noqa: PLC0415
 
     font = _cjk_font()
-    names = [name for _, name, _ in report.domains]
+    names = [name for name, _ in series]
     n = max(len(names), 3)
     angles = [2 * math.pi * i / n for i in range(n)]
     fig = plt.figure(figsize=(7, 7), dpi=100)
     try:
         ax = fig.add_subplot(projection="polar")
-        for level in report.result.pack.levels:
+        for level in pack.levels:
             values = [
                 float(scores.get(level.number, Fraction(0)))
-                for _, _, scores in report.domains
+                for _, scores in series
             ]
             values += [0.0] * (n - len(values))
             ax.plot(
                 [*angles, angles[0]],
                 [*values, values[0]],
                 linewidth=1.5,
-                label=level.name.get(report.lang),
+                label=level.name.get(lang),
             )
             ax.fill([*angles, angles[0]], [*values, values[0]], alpha=0.08)
         ax.set_xticks(angles)
@@ -375,7 +426,7 @@ def radar_png(report: Report) -> bytes:
         )
         ax.set_ylim(0, 1)
         ax.set_yticks([0.2, 0.4, 0.6, 0.8, 1.0])
-        ax.set_title(_t("radar", report.lang), fontproperties=font, pad=36)
+        ax.set_title(title, fontproperties=font, pad=36)
         ax.legend(
             loc="upper right",
             bbox_to_anchor=(1.25, 1.1),

@@ -223,10 +223,71 @@ def check_vectors(pack: Pack) -> int:
     return len(outcomes)
 
 
+def assessments(
+    pack: Pack,
+    profile: str | None = None,
+    *,
+    na: bool = True,
+    tailor: bool = True,
+) -> Any:
+    """
+    A hypothesis strategy of complete, valid assessments of *pack* under
+    *profile*: every in-scope requirement rated from the rubric (``na`` too
+    where the pack allows it and *na* is true), and sometimes one
+    tailorable node taken out.
+
+    >>> from hypothesis import given
+    >>> @given(assessments(load_pack("db12t1073")))  # doctest: +SKIP
+    ... def test_level_is_in_range(assessment): ...
+
+    .. versionadded:: 0.1.0
+    """
+    from hypothesis import strategies as st  # noqa: PLC0415 -- tests only
+
+    prof = pack.get_profile(profile)
+    ratings = list(pack.rubric.ids)
+    if not na and "na" in ratings:
+        ratings.remove("na")
+    reqs = [r.id for r in pack.requirements if r.node in prof.scope]
+    tailorable = [
+        n.id for n in pack.root.walk() if pack.is_tailorable(prof, n.id)
+    ]
+    cuts: Any = st.just([])
+    if tailor and tailorable:
+        cuts = st.one_of(
+            st.just([]), st.sampled_from(tailorable).map(lambda n: [n])
+        )
+
+    @st.composite
+    def build(draw: Any) -> Assessment:
+        chosen = draw(
+            st.lists(
+                st.sampled_from(ratings),
+                min_size=len(reqs),
+                max_size=len(reqs),
+            )
+        )
+        cut = draw(cuts)
+        return Assessment.from_dict(
+            {
+                "pack": pack.id,
+                "profile": prof.id,
+                "tailoring": [{"node": n, "reason": "generated"} for n in cut],
+                "ratings": [
+                    {"id": r, "rating": v}
+                    for r, v in zip(reqs, chosen, strict=True)
+                ],
+            }
+        )
+
+    return build()
+
+
 __all__ = [
     "Vector",
     "VectorOutcome",
     "assessment_from_recipe",
+    "assessments",
     "check_pack",
     "check_vectors",
     "iter_vectors",
