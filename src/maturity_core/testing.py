@@ -236,7 +236,7 @@ def assessments(
     where the pack allows it and *na* is true), and sometimes one
     tailorable node taken out.
 
-    >>> from hypothesis import given
+    >>> from hypothesis import given  # doctest: +SKIP
     >>> @given(assessments(load_pack("db12t1073")))  # doctest: +SKIP
     ... def test_level_is_in_range(assessment): ...
 
