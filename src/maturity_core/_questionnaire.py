@@ -76,6 +76,7 @@ from ._assessment import (
 )
 from ._model import Pack, Profile, Requirement
 from ._packs import discover_packs, load_pack
+from ._scoring import profile_or_error
 from .exceptions import (
     AssessmentError,
     InputError,
@@ -301,19 +302,7 @@ def _writing_profile(
                     source,
                 )
             wanted = assessment.profile
-    if wanted is not None and wanted not in pack.profiles:
-        raise AssessmentError(
-            [
-                Problem(
-                    "$.profile",
-                    f"pack {pack.id} has no profile {wanted!r}; valid "
-                    f"profiles: {', '.join(pack.profiles)}",
-                    "unknown-profile",
-                )
-            ],
-            source,
-        )
-    return pack.get_profile(wanted)
+    return profile_or_error(pack, wanted, source)
 
 
 def _in_tree_order(pack: Pack, profile: Profile) -> list[Requirement]:

@@ -245,7 +245,18 @@ def resolve_profile(
             ],
             assessment.source,
         )
-    wanted = profile or assessment.profile
+    return profile_or_error(
+        pack, profile or assessment.profile, assessment.source
+    )
+
+
+def profile_or_error(
+    pack: Pack, wanted: str | None, source: str | None
+) -> Profile:
+    """
+    The profile *wanted* (the pack's default if ``None``), or an
+    AssessmentError at ``$.profile`` listing the valid profiles.
+    """
     if wanted is not None and wanted not in pack.profiles:
         raise AssessmentError(
             [
@@ -256,7 +267,7 @@ def resolve_profile(
                     "unknown-profile",
                 )
             ],
-            assessment.source,
+            source,
         )
     return pack.get_profile(wanted)
 

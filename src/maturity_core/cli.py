@@ -79,12 +79,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("packs", help="list installed model packs")
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "template", help="write a blank assessment for a pack and profile"
@@ -123,12 +118,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         type=Path,
         help="apply an overlay file to the pack (repeatable)",
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
     p.add_argument(
         "--lang",
         choices=("zh", "en"),
@@ -159,12 +149,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "--carried-out", type=Path, help="write the carried assessment here"
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "report",
@@ -198,12 +183,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         type=Path,
         help="JSON object: requirement id -> effort (default 1 each)",
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "consolidate",
@@ -221,12 +201,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "-o", "--output", type=Path, help="write the consolidated assessment"
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "compare", help="compare two assessments of the same pack"
@@ -238,12 +213,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         action="store_true",
         help="compare even if the profiles differ",
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     pack_cmd = sub.add_parser("pack", help="tools for pack authors")
     pack_sub = pack_cmd.add_subparsers(dest="pack_command", metavar="TOOL")
@@ -259,12 +229,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         action="store_true",
         help="import the pack's extension modules and validators",
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
     p = pack_sub.add_parser(
         "doc", help="render a pack as the standard's tables (Markdown/HTML)"
     )
@@ -276,12 +241,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     )
     p.add_argument("old", help="pack id, directory or pack.json")
     p.add_argument("new", help="pack id, directory or pack.json")
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "migrate",
@@ -292,12 +252,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "-o", "--output", type=Path, help="write the migrated assessment"
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "verify",
@@ -307,12 +262,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument("assessment", type=Path, help="the assessment it scored")
     p.add_argument("--pack", help="pack id or directory (default: recorded)")
     p.add_argument("--overlay", action="append", default=[], type=Path)
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "status",
@@ -330,12 +280,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         default=[],
         help="a re-review already done, YYYY-MM-DD (repeatable)",
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "change",
@@ -346,24 +291,14 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "--request", required=True, choices=("renewal", "upgrade", "downgrade")
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "group",
         help="score a standard group (标准群) for one organisation",
     )
     p.add_argument("group", type=Path, help="group JSON file")
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "batch",
@@ -405,12 +340,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         default=None,
         help="show a progress bar (default: when stderr is a terminal)",
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default) or json with exact strings",
-    )
+    _format_option(p)
 
     p = sub.add_parser(
         "validate",
@@ -418,13 +348,17 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     )
     p.add_argument("files", type=Path, nargs="+")
     _pack_options(p)
+    _format_option(p)
+    return parser
+
+
+def _format_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
         help="text for people (default) or json with exact strings",
     )
-    return parser
 
 
 def _pack_options(p: argparse.ArgumentParser) -> None:
