@@ -162,7 +162,7 @@ def score_file(  # noqa: PLR0913 -- options of the CLI command
             writer = _writer(out_kind, tmp, _empty_schema(model, keys))
         writer.close()
         writer = None
-        tmp.chmod(0o666 & ~_jsonio._umask())  # noqa: SLF001 -- shared helper
+        tmp.chmod(_jsonio.new_file_mode())
         tmp.replace(output)
     finally:
         if writer is not None:

@@ -16,13 +16,9 @@ from typing import Any
 
 import attrs
 
-from ._format import exact
+from ._format import exact, exact_or_none
 from ._scoring import Result
 from .exceptions import AssessmentError, Problem
-
-
-def _opt(value: Fraction | None) -> str | None:
-    return None if value is None else exact(value)
 
 
 def _major(version: str) -> str:
@@ -53,9 +49,9 @@ class NodeChange:
     def to_dict(self) -> dict[str, str | None]:
         """JSON-ready data; numbers are exact strings."""
         return {
-            "before": _opt(self.before),
-            "after": _opt(self.after),
-            "delta": _opt(self.delta),
+            "before": exact_or_none(self.before),
+            "after": exact_or_none(self.after),
+            "delta": exact_or_none(self.delta),
         }
 
 
@@ -85,7 +81,7 @@ class RatingChange:
             "level": self.level,
             "before": self.before,
             "after": self.after,
-            "delta": _opt(self.delta),
+            "delta": exact_or_none(self.delta),
         }
 
 

@@ -38,17 +38,13 @@ from ._assessment import (
     RatingEntry,
     iter_assessment_problems,
 )
-from ._format import exact
+from ._format import exact, exact_or_none
 from ._model import NA, Pack, Profile
 from .exceptions import AssessmentError, Problem
 
 
 #: The consolidation rules :func:`consolidate` knows.
 RULES = ("consensus", "median")
-
-
-def _opt(value: Fraction | None) -> str | None:
-    return None if value is None else exact(value)
 
 
 @attrs.frozen
@@ -120,11 +116,11 @@ class AgreementStats:
         return {
             "subjects": self.subjects,
             "raters": self.raters,
-            "observed": _opt(self.observed),
-            "fleiss_kappa": _opt(self.fleiss_kappa),
-            "cohen_kappa": _opt(self.cohen_kappa),
-            "mean_agreement": _opt(self.mean_agreement),
-            "chance_agreement": _opt(self.chance_agreement),
+            "observed": exact_or_none(self.observed),
+            "fleiss_kappa": exact_or_none(self.fleiss_kappa),
+            "cohen_kappa": exact_or_none(self.cohen_kappa),
+            "mean_agreement": exact_or_none(self.mean_agreement),
+            "chance_agreement": exact_or_none(self.chance_agreement),
             "proportions": {c: exact(p) for c, p in self.proportions},
         }
 

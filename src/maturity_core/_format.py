@@ -11,6 +11,11 @@ def exact(value: Fraction) -> str:
     return str(value)
 
 
+def exact_or_none(value: Fraction | None) -> str | None:
+    """:func:`exact`, passing ``None`` through."""
+    return None if value is None else exact(value)
+
+
 def decimal(value: Fraction, places: int = 2) -> str:
     """
     *value* truncated toward zero to *places* decimals.

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from ._assessment import Assessment
-from ._format import decimal, exact
+from ._format import decimal, exact, exact_or_none
 from ._model import NA, ROOT, Pack, RatingOption, Requirement
 from ._rules import get_rule
 from ._scoring import Result, level_for_score, score
@@ -54,8 +54,8 @@ class LeafStanding:
         return {
             "node": self.node,
             "kind": self.kind,
-            "current_score": _opt(self.current_score),
-            "next_score": _opt(self.next_score),
+            "current_score": exact_or_none(self.current_score),
+            "next_score": exact_or_none(self.next_score),
         }
 
 
@@ -259,10 +259,6 @@ class Plan:
             "effort": exact(self.effort),
             "upgrades": [u.to_dict() for u in self.upgrades],
         }
-
-
-def _opt(value: Fraction | None) -> str | None:
-    return None if value is None else exact(value)
 
 
 # -- the linear model -------------------------------------------------------

@@ -191,10 +191,11 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def _umask() -> int:
+def new_file_mode() -> int:
+    """The permissions a newly created file gets under the current umask."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -209,7 +210,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        Path(tmp).chmod(0o666 & ~_umask())
+        Path(tmp).chmod(new_file_mode())
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

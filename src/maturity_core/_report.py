@@ -247,8 +247,6 @@ def build_report(
                         str(g.level),
                     )
                     for g in leaf_gaps
-                    if g.level == min(target, top)
-                    or g.level <= result.level + 1
                 ),
                 predicted_level=_node_level(pack, result.rule, predicted),
             )

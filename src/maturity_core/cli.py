@@ -189,9 +189,14 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         "consolidate",
         help="merge several assessors' ratings; report disagreement",
     )
-    p.add_argument("assessments", type=Path, nargs="+")
     p.add_argument(
-        "--rule", choices=("consensus", "median"), default="consensus"
+        "assessments", type=Path, nargs="+", help="one file per assessor"
+    )
+    p.add_argument(
+        "--rule",
+        choices=("consensus", "median"),
+        default="consensus",
+        help="consensus (all agree, default) or median (lower median)",
     )
     p.add_argument(
         "--allow-disagreement",
@@ -333,7 +338,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         default=65_536,
         help="rows read, scored and written at a time (default: 65536)",
     )
-    p.add_argument("--unrated", choices=UNRATED_POLICIES, default="error")
+    p.add_argument(
+        "--unrated",
+        choices=UNRATED_POLICIES,
+        default="error",
+        help="unrated cells: error (default) or none (lowest rating)",
+    )
     p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
