@@ -211,11 +211,10 @@ class TestOutputs:
 
     def test_compiled_arithmetic_is_exact(self, discrete):
         """The float32 digit product is planned within exact bounds."""
-        assert "float32" == discrete.method
+        form = discrete.root_form
+        assert "float32" == form.method
         limit = 2**24
-        widest = int(discrete.rating_values.max()) * (
-            2**discrete.digit_bits - 1
-        )
+        widest = int(discrete.rating_values.max()) * (2**form.digit_bits - 1)
         assert widest * len(discrete.requirement_ids) < limit
 
     def test_weights_override_renormalises(self, db12):

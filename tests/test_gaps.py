@@ -359,13 +359,11 @@ class TestRanking:
 
 class TestGrouping:
     def test_every_gap_once_per_grouping(self, db12, discrete):
-        """Each gap is in exactly one element and one domain group."""
+        """Each gap is in exactly one group at each depth above leaves."""
         analysis = gap_analysis(db12, mc.score(db12, discrete))
 
-        for groups, kind in (
-            (analysis.by_element, "element"),
-            (analysis.by_domain, "domain"),
-        ):
+        assert 2 == len(analysis.groups)
+        for groups, kind in zip(analysis.groups, ("element", "domain")):
             members = [g.requirement for grp in groups for g in grp.gaps]
 
             assert sorted(g.requirement for g in analysis.gaps) == sorted(
@@ -382,19 +380,19 @@ class TestGrouping:
         analysis = gap_analysis(db12, mc.score(db12, discrete))
         order = {g.requirement: i for i, g in enumerate(analysis.gaps)}
 
-        for grp in analysis.by_domain:
+        for grp in analysis.groups[1]:
             ranks = [order[g.requirement] for g in grp.gaps]
 
             assert sorted(ranks) == ranks
 
-    def test_shallow_tree_groups_by_leaf(self, tiny):
-        """In tiny, elements are a and b; the second level is the leaf."""
+    def test_shallow_tree_groups_by_top_nodes(self, tiny):
+        """In tiny, depth 1 is a and b; depth 2 holds the leaves."""
         analysis = gap_analysis(
             tiny, mc.score(tiny, _assessment(tiny, TINY_RATINGS))
         )
 
-        assert ["a", "b"] == [g.node for g in analysis.by_element]
-        assert ["a1", "a2", "b1"] == [g.node for g in analysis.by_domain]
+        assert 1 == len(analysis.groups)
+        assert ["a", "b"] == [g.node for g in analysis.groups[0]]
 
     def test_to_dict_is_exact_strings(self, tiny):
         """JSON output carries exact fractions as strings."""
@@ -405,7 +403,7 @@ class TestGrouping:
         assert "443/200" == data["score"]
         assert {"node": "a", "kind": "element", "count": 5} == {
             k: v
-            for k, v in data["by_element"][0].items()
+            for k, v in data["groups"][0]["groups"][0].items()
             if k != "requirements"
         }
 
@@ -684,7 +682,7 @@ class TestPlanErrors:
             rule="test-gaps-sum",
         )
 
-        with pytest.raises(mc.ScoringError, match="support the level rules"):
+        with pytest.raises(mc.ScoringError, match="does not declare"):
             improvement_plan(tiny, result, target=3)
 
 

@@ -94,9 +94,15 @@ class TestRules:
 
     def test_registering_a_taken_name_is_refused(self):
         """Rules are not silently replaced."""
+        mc.register_rule("test-taken", lambda xs, gate: None, replace=True)
         with pytest.raises(ValueError, match="already registered"):
+            mc.register_rule("test-taken", lambda xs, gate: None)
+
+    def test_builtin_rules_cannot_be_replaced(self):
+        """Replacing a built-in rule is refused even with replace=True."""
+        with pytest.raises(ValueError, match="built-in"):
             mc.register_rule(
-                "cumulative-gated", mc.get_rule("cumulative-gated")
+                "cumulative-gated", lambda xs, gate: None, replace=True
             )
 
 

@@ -448,7 +448,6 @@ def _tailoring_problems(
 
 
 def _rating_problems(pack: Pack, assessment: Assessment) -> Iterator[Problem]:
-    valid = pack.rubric.ids
     seen: dict[str, int] = {}
     for i, entry in enumerate(assessment.ratings):
         path = f"$.ratings[{i}]"
@@ -471,10 +470,16 @@ def _rating_problems(pack: Pack, assessment: Assessment) -> Iterator[Problem]:
                 "duplicate-requirement",
             )
         seen.setdefault(rid, i)
+        rubric = pack.rubric_of(req)
+        valid = rubric.ids
         if entry.rating is not None and entry.rating not in valid:
             hint = ""
+            named = "" if rubric is pack.rubric else f" {rubric.id!r}"
             if entry.rating == NA:
-                hint = f" ('na' is not allowed by pack {pack.id}'s rubric)"
+                hint = (
+                    f" ('na' is not allowed by pack {pack.id}'s "
+                    f"rubric{named})"
+                )
             yield Problem(
                 f"{path}.rating",
                 f"rating {entry.rating!r} is not in the rubric{hint}; valid "

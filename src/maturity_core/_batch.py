@@ -2,17 +2,20 @@
 Batch scoring: compile a pack, profile and scope once, score many.
 
 The exact scalar path (:func:`maturity_core.score`) is the oracle; this
-path must give identical results.  It does so with integer arithmetic:
-for each level k, X_k is a fixed linear form of the ratings,
+path must give identical results, and it takes every definition from the
+same :class:`~maturity_core._semantics.Semantics`: the scope, the
+requirement shares, the level rule's fold and the bands.
+
+With a linear aggregation (the weighted mean) and no ``na``, X_k is a
+fixed linear form of the ratings,
 
     X_k = Σ_r c_r · v_r,
 
-where c_r is the requirement's exact share (its leaf's absolute weight,
-renormalised over the leaves present at level k, divided by the number of
-requirements of that leaf at level k) and v_r the rating value.  With L a
-common denominator of every c_r · v_r, the gate and the band bounds,
-X_k · L = Σ_r C_r · V_r with integers C_r = c_r · L / s and V_r = v_r · s
-(s the rubric's value scale).
+c_r being the requirement's exact share (:meth:`Semantics.shares`) and
+v_r its rating value.  With L a common denominator of every c_r · v_r,
+the gate and the band bounds, X_k · L = Σ_r C_r · V_r with integers
+C_r = c_r · L / s and V_r = v_r · s (s the common scale of the rubrics'
+values).
 
 The sum is taken with a float32 matrix product, which is exact: each
 C_r is split into base-2**b digits so small that every partial sum is a
@@ -22,8 +25,12 @@ float64 product with the bound 2**53 is used, and failing that Python
 integers.)  Rows are processed in chunks, so memory stays near the size
 of the ratings matrix.
 
-Rows with ``na`` (or unrated requirements scored as the lowest value) are
-scored by the exact scalar path, so renormalisation stays exact there too.
+With a lowest-value aggregation (the minimum) X_k is the row minimum of
+the scaled values of level k's columns (``na`` left out).  The level
+rule's vectorised fold turns X into S; a rule without one folds each
+row's exact X.  Rows whose presence changes (``na`` under a linear
+aggregation) and rules that read node scores are scored row by row by
+the same semantics.
 """
 
 from __future__ import annotations
@@ -35,12 +42,11 @@ from typing import Any
 
 import attrs
 
-from ._assessment import Assessment, RatingEntry, Tailoring
-from ._format import exact
+from ._assessment import Assessment, Tailoring
+from ._format import decimal, exact
 from ._model import NA, ROOT, Pack, Profile
-from ._rules import get_rule
-from ._scoring import _in_scope, score
-from .exceptions import AssessmentError, MaturityCoreError, Problem
+from ._semantics import Semantics, check_unrated_policy
+from .exceptions import AssessmentError, MaturityCoreError, Problem, ScoringError
 
 
 #: Code for a ``na`` rating in a ratings matrix.
@@ -48,7 +54,9 @@ NA_CODE = -1
 #: Code for an unrated requirement in a ratings matrix.
 UNRATED_CODE = -2
 _EXACT_FLOAT_LIMIT = 2**53
-_BUILTIN_RULES = ("cumulative-gated", "cumulative-gated-unit")
+_FLOAT32_EXACT = 2**24
+#: Rows scored per step; small enough for the CPU cache.
+CHUNK_ROWS = 1024
 
 
 def _numpy() -> Any:
@@ -68,16 +76,42 @@ def _lcm(values: Iterable[int]) -> int:
 
 
 @attrs.frozen(eq=False)
+class _Form:
+    """
+    One node's level scores as exact integer forms over the columns.
+
+    ``kind`` is ``"linear"`` (a digit-split product; ``method`` says
+    which) or ``"lowest"`` (a row minimum over ``columns[j]`` per level).
+    ``present[j]`` says whether the node is present at level j when no
+    rating is ``na``.
+    """
+
+    node: str
+    kind: str
+    denominator: int
+    present: tuple[bool, ...]
+    coefficients: Any = None
+    method: str = ""
+    digit_bits: int = 0
+    digits: Any = None
+    columns: tuple[Any, ...] = ()
+    #: For a lowest-value form: denominator / value scale.
+    multiplier: int = 1
+
+
+@attrs.frozen(eq=False)
 class CompiledModel:
     """
     A pack, profile, scope and level rule compiled into arrays.
 
     Build one with :func:`compile_model`; score with :func:`score_many`.
     Column *j* of a ratings matrix is requirement ``requirement_ids[j]``;
-    a cell holds the index of the rating in ``rating_ids``, or
-    :data:`NA_CODE`, or :data:`UNRATED_CODE`.
+    a cell holds the index of the rating in ``column_rating_ids[j]`` (the
+    options of that requirement's rubric), or :data:`NA_CODE`, or
+    :data:`UNRATED_CODE`.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 One rubric per column; ``semantics``.
     """
 
     pack: Pack
@@ -85,29 +119,36 @@ class CompiledModel:
     rule: str
     tailoring: tuple[Tailoring, ...]
     requirement_ids: tuple[str, ...]
+    #: The rating ids of the pack's main rubric.
     rating_ids: tuple[str, ...]
+    #: The rating ids of each column's rubric.
+    column_rating_ids: tuple[tuple[str, ...], ...]
     denominator: int
-    #: Integer value of each rating code, times ``value_scale``.
+    #: Integer value of each rating code of the main rubric, times
+    #: ``value_scale``.
     rating_values: Any
     value_scale: int
-    #: (requirements × levels) integer coefficients C_r, int64.
-    coefficients: Any
-    gate: int
-    band_mins: Any
-    band_levels: Any
-    #: "float32" (digit-split product), "float64" or "object".
-    method: str
-    digit_bits: int
-    #: (requirements × levels·digits) float32 digits of the coefficients.
-    digits: Any
-    #: 256-entry float32 table: uint8 view of a code → scaled value, NaN
-    #: for na, unrated and invalid codes.
+    gate: int | None
+    semantics: Semantics
+    #: (rubrics × 256) float32: a code's uint8 view → scaled value, NaN
+    #: for na, unrated and invalid codes; row ``column_rubric[j]`` serves
+    #: column j.
     lookup: Any
+    column_rubric: Any
+    #: The lowest scaled value of each column's rubric (unrated='none').
+    column_lowest: Any
+    root_form: _Form
+    _node_forms: dict[str, _Form] = attrs.field(factory=dict, repr=False)
 
     @property
     def levels(self) -> tuple[int, ...]:
         """The pack's level numbers."""
         return self.pack.level_numbers
+
+    @property
+    def fast(self) -> bool:
+        """Whether rows without ``na`` are scored without the scalar path."""
+        return not self.semantics.rule.sees_nodes
 
     def column_index(self) -> dict[str, int]:
         """Requirement id → column."""
@@ -116,66 +157,107 @@ class CompiledModel:
     def encode(self, ratings: Mapping[str, str | None]) -> Any:
         """One assessment's ratings (id → rating) as a row of codes."""
         np = _numpy()
-        code = {r: i for i, r in enumerate(self.rating_ids)}
-        code[NA] = NA_CODE
         row = np.full(len(self.requirement_ids), UNRATED_CODE, np.int8)
         for j, rid in enumerate(self.requirement_ids):
             rating = ratings.get(rid)
-            if rating is not None:
-                row[j] = code[rating]
+            if rating is None:
+                continue
+            if rating == NA:
+                row[j] = NA_CODE
+            else:
+                row[j] = self.column_rating_ids[j].index(rating)
         return row
 
-
-def leaf_shares(
-    pack: Pack,
-    profile: Profile,
-    scope: frozenset[str],
-    counts: Mapping[tuple[str, int], int],
-    root: str,
-) -> dict[tuple[str, int], Fraction]:
-    """
-    The exact share of each leaf below *root* in *root*'s score at each
-    level, renormalised over the leaves present there (as the scalar path
-    does when nothing is ``na``).
-    """
-
-    def present(nid: str, k: int) -> bool:
-        # As in the scalar path: a leaf is present at k if it has
-        # requirements there; an internal node if its present children
-        # carry positive total weight.
-        node = pack.nodes[nid]
-        if node.is_leaf:
-            return (nid, k) in counts
-        return (
-            sum(
-                (
-                    profile.weights[c.id]
-                    for c in node.children
-                    if c.id in scope and present(c.id, k)
-                ),
-                Fraction(0),
+    def node_form(self, node: str) -> _Form:
+        """The compiled form of *node*'s level scores (cached)."""
+        if node == ROOT:
+            return self.root_form
+        if node not in self._node_forms:
+            if node not in self.semantics.scope:
+                msg = f"node {node!r} is not in scope"
+                raise KeyError(msg)
+            self._node_forms[node] = _compile_form(
+                _numpy(), self.semantics, node, self.value_scale, ()
             )
-            > 0
+        return self._node_forms[node]
+
+
+def _compile_form(
+    np: Any,
+    sem: Semantics,
+    node: str,
+    value_scale: int,
+    extra_denominators: Sequence[int],
+) -> _Form:
+    reqs = sem.requirements
+    levels = sem.pack.level_numbers
+    below = {n.id for n in sem.pack.nodes[node].walk()}
+    counts = {
+        key: c
+        for key, c in sem.counts().items()
+        if key[0] in below
+    }
+    if sem.aggregation.lowest:
+        columns = tuple(
+            np.array(
+                [
+                    j
+                    for j, r in enumerate(reqs)
+                    if r.level == k and r.node in below
+                ],
+                dtype=np.int64,
+            )
+            for k in levels
         )
+        denominator = _lcm([value_scale, *extra_denominators])
+        return _Form(
+            node=node,
+            kind="lowest",
+            denominator=denominator,
+            present=tuple(len(c) > 0 for c in columns),
+            columns=columns,
+            multiplier=denominator // value_scale,
+        )
+    if not sem.aggregation.linear:
+        return _Form(node=node, kind="rows", denominator=1, present=())
+    shares = sem.shares(counts, root=node)
+    coef = [
+        shares.get((r.node, r.level), Fraction(0)) / value_scale for r in reqs
+    ]
+    denominator = _lcm(
+        [c.denominator for c in coef] + list(extra_denominators)
+    )
+    scaled_max = _max_scaled(sem, value_scale)
+    if denominator * max(scaled_max, 1) * max(len(reqs), 1) >= 2**62:
+        msg = (
+            f"the weights of profile {sem.profile.id!r} are too fine-grained "
+            f"for exact batch scoring in 64-bit integers (common denominator "
+            f"{denominator}); score with maturity_core.score instead"
+        )
+        raise ScoringError(msg)
+    level_pos = {k: i for i, k in enumerate(levels)}
+    coefficients = np.zeros((len(reqs), len(levels)), dtype=np.int64)
+    for j, (r, c) in enumerate(zip(reqs, coef, strict=True)):
+        coefficients[j, level_pos[r.level]] = int(c * denominator)
+    method, bits, digits = _plan_product(np, coefficients, scaled_max)
+    return _Form(
+        node=node,
+        kind="linear",
+        denominator=denominator,
+        present=tuple(any(key[1] == k for key in shares) for k in levels),
+        coefficients=coefficients,
+        method=method,
+        digit_bits=bits,
+        digits=digits,
+    )
 
-    shares: dict[tuple[str, int], Fraction] = {}
 
-    def spread(nid: str, k: int, share: Fraction) -> None:
-        node = pack.nodes[nid]
-        if node.is_leaf:
-            shares[nid, k] = share
-            return
-        kids = [
-            c.id for c in node.children if c.id in scope and present(c.id, k)
-        ]
-        total = sum((profile.weights[c] for c in kids), Fraction(0))
-        for c in kids:
-            spread(c, k, share * profile.weights[c] / total)
-
-    for k in pack.level_numbers:
-        if present(root, k):
-            spread(root, k, Fraction(1))
-    return shares
+def _max_scaled(sem: Semantics, value_scale: int) -> int:
+    return max(
+        int(o.value * value_scale)
+        for r in {sem.rubric(q).id: sem.rubric(q) for q in sem.requirements}.values()
+        for o in r.options
+    )
 
 
 def compile_model(
@@ -208,87 +290,81 @@ def compile_model(
 
     prof = resolve_profile(pack, probe, profile)
     if weights:
-        prof = _with_weights(pack, prof, weights)
+        prof = with_weights(pack, prof, weights)
     problems = list(iter_assessment_problems(pack, probe, prof))
     if problems:
         raise AssessmentError(problems, "batch tailoring")
     rule_name = rule or pack.method.rule
-    get_rule(rule_name)
-    scope = _in_scope(pack, prof, (t.node for t in tailoring))
-    reqs = [r for r in pack.requirements if r.node in scope]
-    levels = pack.level_numbers
-
-    # Count requirements per leaf and level.
-    counts: dict[tuple[str, int], int] = {}
-    for r in reqs:
-        counts[r.node, r.level] = counts.get((r.node, r.level), 0) + 1
-
-    absolute = leaf_shares(pack, prof, scope, counts, ROOT)
-
-    options = pack.rubric.options
-    value_scale = _lcm(o.value.denominator for o in options)
-    coef = [
-        absolute.get((r.node, r.level), Fraction(0))
-        / counts[r.node, r.level]
-        / value_scale
-        for r in reqs
-    ]
-    denominator = _lcm(
-        [c.denominator for c in coef]
-        + [pack.method.gate.denominator]
-        + [b.min.denominator for b in pack.method.bands]
+    sem = Semantics.of(
+        pack, prof, tailored=(t.node for t in tailoring), rule=rule_name
     )
-    level_pos = {k: i for i, k in enumerate(levels)}
-    scaled_max = max(int(o.value * value_scale) for o in pack.rubric.options)
-    if denominator * max(scaled_max, 1) * max(len(reqs), 1) >= 2**62:
-        from .exceptions import ScoringError  # noqa: PLC0415
-
+    if sem.rule.uses_gate and pack.method.gate is None:
         msg = (
-            f"the weights of profile {prof.id!r} are too fine-grained for "
-            f"exact batch scoring in 64-bit integers (common denominator "
-            f"{denominator}); score with maturity_core.score instead"
+            f"level rule {rule_name!r} needs a gate and pack {pack.id} has "
+            "none"
         )
         raise ScoringError(msg)
-    coefficients = np.zeros((len(reqs), len(levels)), dtype=np.int64)
-    for j, (r, c) in enumerate(zip(reqs, coef, strict=True)):
-        coefficients[j, level_pos[r.level]] = int(c * denominator)
-    scaled = [int(o.value * value_scale) for o in options]
-    method, bits, digits = _plan_product(np, coefficients, max(scaled))
-    lookup = np.full(256, np.nan, dtype=np.float32)
-    lookup[: len(scaled)] = scaled
+    reqs = sem.requirements
+    rubrics = list({sem.rubric(r).id: sem.rubric(r) for r in reqs}.values())
+    if not rubrics:
+        rubrics = [pack.rubric]
+    rubric_pos = {r.id: i for i, r in enumerate(rubrics)}
+    value_scale = _lcm(
+        o.value.denominator for r in rubrics for o in r.options
+    )
+    method = pack.method
+    bounds = [b.min.denominator for b in method.bands]
+    if method.gate is not None:
+        bounds.append(method.gate.denominator)
+    root_form = _compile_form(np, sem, ROOT, value_scale, bounds)
+    denominator = root_form.denominator
+    lookup = np.full((len(rubrics), 256), np.nan, dtype=np.float32)
+    for i, r in enumerate(rubrics):
+        lookup[i, : len(r.options)] = [
+            int(o.value * value_scale) for o in r.options
+        ]
+    column_rubric = np.array(
+        [rubric_pos[sem.rubric(r).id] for r in reqs], dtype=np.int64
+    )
+    column_lowest = np.array(
+        [int(sem.rubric(r).lowest * value_scale) for r in reqs],
+        dtype=np.float32,
+    )
     return CompiledModel(
         pack=pack,
         profile=prof,
         rule=rule_name,
         tailoring=tuple(tailoring),
         requirement_ids=tuple(r.id for r in reqs),
-        rating_ids=tuple(o.id for o in options),
+        rating_ids=tuple(o.id for o in pack.rubric.options),
+        column_rating_ids=tuple(
+            tuple(o.id for o in sem.rubric(r).options) for r in reqs
+        ),
         denominator=denominator,
-        rating_values=np.array(scaled, dtype=np.int64),
-        value_scale=value_scale,
-        coefficients=coefficients,
-        gate=int(pack.method.gate * denominator),
-        band_mins=np.array(
-            [int(b.min * denominator) for b in pack.method.bands],
+        rating_values=np.array(
+            [int(o.value * value_scale) for o in pack.rubric.options],
             dtype=np.int64,
         ),
-        band_levels=np.array(
-            [b.level for b in pack.method.bands], dtype=np.int64
-        ),
-        method=method,
-        digit_bits=bits,
-        digits=digits,
+        value_scale=value_scale,
+        gate=int(method.gate * denominator)
+        if method.gate is not None
+        else None,
+        semantics=sem,
         lookup=lookup,
+        column_rubric=column_rubric,
+        column_lowest=column_lowest,
+        root_form=root_form,
     )
 
 
-_FLOAT32_EXACT = 2**24
-
-
-def _with_weights(
+def with_weights(
     pack: Pack, profile: Profile, weights: Mapping[str, Fraction]
 ) -> Profile:
-    """*profile* with *weights* replaced, each sibling group renormalised."""
+    """
+    *profile* with *weights* replaced, each sibling group renormalised.
+
+    .. versionadded:: 0.2.0
+    """
     unknown = sorted(set(weights) - set(profile.weights))
     if unknown:
         msg = (
@@ -343,9 +419,11 @@ class BatchResult:
 
     ``level_numerators[i, j] / denominator`` is X of level ``levels[j]`` and
     ``score_numerators[i] / denominator`` is S, except for rows in
-    ``exact_rows`` (rows with ``na`` or scored with a custom rule), whose
-    exact values are held there.  Use :meth:`score`, :meth:`level_scores`
-    or :meth:`to_pandas` rather than the arrays when in doubt.
+    ``exact_rows`` (rows scored one by one, e.g. with ``na`` under the
+    weighted mean), whose exact values are held there.  ``levels`` is -1
+    for every row of a pack without bands.  Use :meth:`score`,
+    :meth:`level_scores` or :meth:`to_pandas` rather than the arrays
+    when in doubt.
 
     .. versionadded:: 0.1.0
     """
@@ -355,12 +433,17 @@ class BatchResult:
     score_numerators: Any
     levels: Any
     counted: Any
-    exact_rows: Mapping[int, tuple[tuple[Fraction, ...], Fraction, int, int]]
+    exact_rows: Mapping[int, tuple[tuple[Fraction, ...], Fraction, int | None, int]]
 
     @property
     def denominator(self) -> int:
         """The common denominator of the fast rows."""
         return self.model.denominator
+
+    @property
+    def rows_on_exact_path(self) -> int:
+        """How many rows were scored one by one."""
+        return len(self.exact_rows)
 
     def __len__(self) -> int:
         return len(self.levels)
@@ -371,9 +454,10 @@ class BatchResult:
             return self.exact_rows[i][1]
         return Fraction(int(self.score_numerators[i]), self.denominator)
 
-    def level(self, i: int) -> int:
-        """The level of row *i*."""
-        return int(self.levels[i])
+    def level(self, i: int) -> int | None:
+        """The level of row *i* (``None`` for a pack without bands)."""
+        value = int(self.levels[i])
+        return None if value < 0 else value
 
     def level_scores(self, i: int) -> tuple[Fraction, ...]:
         """X_1..X_N of row *i*, exact."""
@@ -391,8 +475,8 @@ class BatchResult:
     def to_pandas(self, keys: Any = None) -> Any:
         """
         A DataFrame: *keys* columns, then ``score`` (exact string),
-        ``score_decimal``, ``level``, ``counted_levels`` and ``X<k>``
-        (exact strings).
+        ``score_decimal``, ``level`` (absent for a pack without bands),
+        ``counted_levels`` and ``X<k>`` (exact strings).
         """
         import pandas as pd  # noqa: PLC0415 -- optional dependency
 
@@ -408,7 +492,9 @@ class BatchResult:
         frame["score_decimal"] = [
             f"{int(v) // 100}.{int(v) % 100:02d}" for v in scaled
         ]
-        frame["level"] = self.levels.astype(np.int64)
+        has_levels = self.model.pack.has_levels
+        if has_levels:
+            frame["level"] = self.levels.astype(np.int64)
         frame["counted_levels"] = self.counted.astype(np.int64)
         for j, k in enumerate(self.model.levels):
             frame[f"X{k}"] = _exact_strings(
@@ -416,18 +502,13 @@ class BatchResult:
             )
         for i, (xs, s, level, counted) in self.exact_rows.items():
             frame.loc[i, "score"] = exact(s)
-            frame.loc[i, "score_decimal"] = _two_places(s)
-            frame.loc[i, "level"] = level
+            frame.loc[i, "score_decimal"] = decimal(s)
+            if has_levels:
+                frame.loc[i, "level"] = level
             frame.loc[i, "counted_levels"] = counted
             for k, x in zip(self.model.levels, xs, strict=True):
                 frame.loc[i, f"X{k}"] = exact(x)
         return frame
-
-
-def _two_places(value: Fraction) -> str:
-    from ._format import decimal  # noqa: PLC0415
-
-    return decimal(value)
 
 
 def _exact_strings(np: Any, numerators: Any, den: int) -> list[str]:
@@ -442,52 +523,64 @@ def _exact_strings(np: Any, numerators: Any, den: int) -> list[str]:
     ]
 
 
-#: Rows scored per step; small enough for the CPU cache.
-CHUNK_ROWS = 1024
-
-
-def _level_numerators(model: CompiledModel, chunk: Any) -> tuple[Any, Any]:
-    """X·L of each row of *chunk*, and which rows need the exact path."""
+def _values(model: CompiledModel, chunk: Any, unrated: str) -> Any:
+    """The scaled value of every cell; NaN for na and invalid codes."""
     np = _numpy()
-    # na, unrated and invalid codes look up NaN, which propagates through
-    # the product and marks the row for the exact path.
-    values = np.take(model.lookup, chunk.view(np.uint8))
-    k = model.coefficients.shape[1]
-    if model.method == "float32":
-        product = values @ model.digits
+    u = chunk.view(np.uint8)
+    if model.lookup.shape[0] == 1:
+        values = np.take(model.lookup[0], u)
+    else:
+        values = model.lookup[model.column_rubric[None, :], u]
+    if unrated == "none":
+        unrated_cells = chunk == UNRATED_CODE
+        if unrated_cells.any():
+            values = np.where(unrated_cells, model.column_lowest, values)
+    return values
+
+
+def _form_numerators(
+    form: _Form, values: Any, na: Any
+) -> tuple[Any, Any]:
+    """
+    X·L of each row under *form*, and which rows it cannot score (NaN:
+    invalid codes, unrated under 'error', and ``na`` under a linear form).
+    For a lowest-value form, an absent level gives -1.
+    """
+    np = _numpy()
+    n_levels = len(form.present)
+    if form.kind == "lowest":
+        bad = np.isnan(values) & ~na
+        special = bad.any(axis=1)
+        big = np.float32(_FLOAT32_EXACT)
+        v = np.where(na | bad, big, values)
+        x = np.full((values.shape[0], n_levels), -1, dtype=np.int64)
+        for j, cols in enumerate(form.columns):
+            if len(cols):
+                m = v[:, cols].min(axis=1)
+                x[:, j] = np.where(m >= big, -1, m.astype(np.int64))
+        x = np.where(x >= 0, x * form.multiplier, -1)
+        return x, special
+    if form.method == "float32":
+        product = values @ form.digits
         special = np.isnan(product).any(axis=1)
         if special.any():
             product[special] = 0
-        x = np.zeros((chunk.shape[0], k), dtype=np.int64)
-        for d in range(model.digits.shape[1] // k):
-            part = np.rint(product[:, d * k : (d + 1) * k]).astype(np.int64)
-            x += part << (model.digit_bits * d)
+        x = np.zeros((values.shape[0], n_levels), dtype=np.int64)
+        for d in range(form.digits.shape[1] // n_levels):
+            part = np.rint(
+                product[:, d * n_levels : (d + 1) * n_levels]
+            ).astype(np.int64)
+            x += part << (form.digit_bits * d)
         return x, special
     special = np.isnan(values).any(axis=1)
-    values[special] = 0
-    if model.method == "float64":
-        x = np.rint(values.astype(np.float64) @ model.digits).astype(np.int64)
+    values = np.where(special[:, None], 0, values)
+    if form.method == "float64":
+        x = np.rint(values.astype(np.float64) @ form.digits).astype(np.int64)
     else:  # pragma: no cover -- only for packs with huge denominators
-        x = (values.astype(np.int64).astype(object) @ model.digits).astype(
+        x = (values.astype(np.int64).astype(object) @ form.digits).astype(
             np.int64
         )
     return x, special
-
-
-def _apply_rule(model: CompiledModel, x: Any) -> tuple[Any, Any, Any]:
-    """S·L, level and counted levels from X·L, by the built-in rules."""
-    np = _numpy()
-    n_levels = x.shape[1]
-    fails = x < model.gate
-    first = np.where(fails.any(axis=1), fails.argmax(axis=1), n_levels - 1)
-    rows = np.arange(x.shape[0])
-    if model.rule == "cumulative-gated":
-        s = np.cumsum(x, axis=1)[rows, first]
-    else:
-        s = first * model.denominator + x[rows, first]
-    idx = np.searchsorted(model.band_mins, s, side="right")
-    level = np.where(idx > 0, model.band_levels[np.maximum(idx - 1, 0)], 0)
-    return s, level, first + 1
 
 
 def _codes_from(model: CompiledModel, data: Any) -> Any:
@@ -523,11 +616,11 @@ def _invalid_code(
     i, j = (int(v) for v in np.argwhere(bad)[0])
     value = int(codes[i, j])
     i += row_offset
-    high = len(model.rating_ids) - 1
+    ids = model.column_rating_ids[j]
     msg = (
-        f"code {value} is not a rating code; valid codes: "
-        f"0..{high} ({', '.join(model.rating_ids)}), {NA_CODE} (na), "
-        f"{UNRATED_CODE} (unrated)"
+        f"code {value} is not a rating code of requirement "
+        f"{model.requirement_ids[j]}; valid codes: 0..{len(ids) - 1} "
+        f"({', '.join(ids)}), {NA_CODE} (na), {UNRATED_CODE} (unrated)"
     )
     raise AssessmentError(
         [Problem(f"$[{i}][{j}]", msg, "invalid-rating")], "ratings matrix"
@@ -573,77 +666,108 @@ def encode_frame(
         )
     if problems:
         raise AssessmentError(problems, "ratings table")
-    lookup = {r: i for i, r in enumerate(model.rating_ids)}
-    lookup[NA] = NA_CODE
     codes = np.empty((len(frame), len(model.requirement_ids)), dtype=np.int8)
+    lookups: dict[tuple[str, ...], dict[str, int]] = {}
     for j, rid in enumerate(model.requirement_ids):
+        ids = model.column_rating_ids[j]
+        if ids not in lookups:
+            lookups[ids] = {r: i for i, r in enumerate(ids)}
+            lookups[ids][NA] = NA_CODE
+        lookup = lookups[ids]
         col = frame[rid]
         mapped = col.map(lookup)
         unrated = col.isna()
         invalid = mapped.isna() & ~unrated
         if invalid.any():
             i = int(np.argmax(invalid.to_numpy()))
+            valid = model.semantics.rubric(
+                model.pack.requirements_by_id[rid]
+            ).ids
             raise AssessmentError(
                 [
                     Problem(
                         f"$[{i}].{rid}",
                         f"rating {col.iloc[i]!r} is not in the rubric; "
-                        f"valid ratings: {', '.join(model.pack.rubric.ids)}",
+                        f"valid ratings: {', '.join(valid)}",
                         "invalid-rating",
                     )
                 ],
                 "ratings table",
             )
         codes[:, j] = mapped.fillna(UNRATED_CODE).to_numpy(dtype=np.int8)
-    if NA not in model.pack.rubric.ids and (codes == NA_CODE).any():
-        i, j = (int(v) for v in np.argwhere(codes == NA_CODE)[0])
-        raise AssessmentError(
-            [
-                Problem(
-                    f"$[{i}].{model.requirement_ids[j]}",
-                    f"'na' is not allowed by pack {model.pack.id}'s rubric; "
-                    f"valid ratings: {', '.join(model.pack.rubric.ids)}",
-                    "invalid-rating",
-                )
-            ],
-            "ratings table",
-        )
+    _check_na(model, codes, "ratings table", key=True)
     key_frame = frame[list(keys)] if keys else None
     return codes, key_frame
 
 
-def _exact_row(
-    model: CompiledModel, codes_row: Any, unrated: str
-) -> tuple[tuple[Fraction, ...], Fraction, int, int]:
+def _check_na(
+    model: CompiledModel,
+    codes: Any,
+    source: str,
+    *,
+    key: bool = False,
+    row_offset: int = 0,
+) -> None:
+    """Refuse ``na`` in a column whose rubric does not allow it."""
+    np = _numpy()
+    allowed = np.array(
+        [
+            model.semantics.rubric(model.pack.requirements_by_id[r]).na_allowed
+            for r in model.requirement_ids
+        ],
+        dtype=bool,
+    )
+    bad = (codes == NA_CODE) & ~allowed[None, :]
+    if not bad.any():
+        return
+    i, j = (int(v) for v in np.argwhere(bad)[0])
+    rid = model.requirement_ids[j]
+    valid = model.semantics.rubric(model.pack.requirements_by_id[rid]).ids
+    where = f"$[{i + row_offset}].{rid}" if key else f"$[{i + row_offset}][{j}]"
+    raise AssessmentError(
+        [
+            Problem(
+                where,
+                f"'na' is not allowed by pack {model.pack.id}'s rubric; "
+                f"valid ratings: {', '.join(valid)}",
+                "invalid-rating",
+            )
+        ],
+        source,
+    )
+
+
+def _decode(model: CompiledModel, codes_row: Any) -> dict[str, str | None]:
     ratings: dict[str, str | None] = {}
-    for rid, code in zip(
-        model.requirement_ids, codes_row.tolist(), strict=True
+    for j, (rid, code) in enumerate(
+        zip(model.requirement_ids, codes_row.tolist(), strict=True)
     ):
         if code == NA_CODE:
             ratings[rid] = NA
         elif code == UNRATED_CODE:
             ratings[rid] = None
         else:
-            ratings[rid] = model.rating_ids[code]
-    assessment = Assessment(
-        pack=model.pack.id,
-        profile=model.profile.id,
-        tailoring=model.tailoring,
-        ratings=tuple(RatingEntry(rid, r) for rid, r in ratings.items()),
-    )
-    result = score(
-        model.pack,
-        assessment,
-        profile=model.profile.id,
-        rule=model.rule,
-        unrated=unrated,
-    )
-    return (
-        result.level_scores,
-        result.score,
-        result.level,
-        result.counted_levels,
-    )
+            ratings[rid] = model.column_rating_ids[j][code]
+    return ratings
+
+
+def _check_rows(
+    model: CompiledModel, chunk: Any, unrated: str, start: int
+) -> None:
+    """Invalid codes, unrated cells under 'error', disallowed ``na``."""
+    np = _numpy()
+    highs = np.array([len(ids) for ids in model.column_rating_ids])
+    bad = (chunk >= highs[None, :]) | (chunk < UNRATED_CODE)
+    if bad.any():
+        _invalid_code(model, chunk, bad, start)
+    if unrated == "error" and (chunk == UNRATED_CODE).any():
+        i, j = (int(v) for v in np.argwhere(chunk == UNRATED_CODE)[0])
+        msg = (
+            f"row {start + i}: requirement {model.requirement_ids[j]} is "
+            "unrated; rate it or score with unrated='none'"
+        )
+        raise ScoringError(msg, "ratings matrix")
+    _check_na(model, chunk, "ratings matrix", row_offset=start)
 
 
 def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
@@ -673,68 +797,59 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     np = _numpy()
     if isinstance(model, Pack):
         model = compile_model(model, profile, rule=rule, tailoring=tailoring)
-    if unrated not in ("error", "none"):
-        msg = f"unrated must be 'error' or 'none' (got {unrated!r})"
-        raise ValueError(msg)
+    check_unrated_policy(unrated)
     codes = _codes_from(model, data)
     n = codes.shape[0]
+    sem = model.semantics
+    den = model.denominator
     x = np.zeros((n, len(model.levels)), dtype=np.int64)
     s = np.zeros(n, dtype=np.int64)
-    level = np.zeros(n, dtype=np.int64)
+    level = np.full(n, -1, dtype=np.int64)
     counted = np.zeros(n, dtype=np.int64)
-    exact_rows: dict[int, tuple[tuple[Fraction, ...], Fraction, int, int]] = {}
-    # Only the weighted mean with a built-in rule is linear; anything else
-    # is scored row by row on the exact path.
-    custom = (
-        model.rule not in _BUILTIN_RULES
-        or model.pack.method.aggregation != "weighted-mean"
-    )
-    high = len(model.rating_ids)
+    exact_rows: dict[int, tuple[tuple[Fraction, ...], Fraction, int | None, int]] = {}
     for start in range(0, n, CHUNK_ROWS):
         chunk = codes[start : start + CHUNK_ROWS]
-        cx, special = _level_numerators(model, chunk)
-        x[start : start + len(chunk)] = cx
-        if not custom:
-            cs, cl, cc = _apply_rule(model, cx)
-            s[start : start + len(chunk)] = cs
-            level[start : start + len(chunk)] = cl
-            counted[start : start + len(chunk)] = cc
-        slow = np.flatnonzero(special) if not custom else range(len(chunk))
-        for i in slow:
-            row = chunk[i]
-            bad = (row >= high) | (row < UNRATED_CODE)
-            if bad.any():
-                _invalid_code(
-                    model, chunk[i : i + 1], bad[None, :], start + int(i)
-                )
-            if unrated == "error" and (row == UNRATED_CODE).any():
-                j = int(np.argmax(row == UNRATED_CODE))
-                from .exceptions import ScoringError  # noqa: PLC0415
-
-                msg = (
-                    f"row {start + i}: requirement "
-                    f"{model.requirement_ids[j]} is unrated; rate it or "
-                    "score with unrated='none'"
-                )
-                raise ScoringError(msg, "ratings matrix")
-            if NA not in model.pack.rubric.ids and (row == NA_CODE).any():
-                j = int(np.argmax(row == NA_CODE))
-                raise AssessmentError(
-                    [
-                        Problem(
-                            f"$[{start + i}][{j}]",
-                            f"'na' is not allowed by pack {model.pack.id}'s "
-                            f"rubric; valid ratings: "
-                            f"{', '.join(model.pack.rubric.ids)}",
-                            "invalid-rating",
-                        )
-                    ],
-                    "ratings matrix",
-                )
-            exact = _exact_row(model, row, unrated)
-            exact_rows[start + int(i)] = exact
-            level[start + i] = exact[2]
-            counted[start + i] = exact[3]
+        _check_rows(model, chunk, unrated, start)
+        na = chunk == NA_CODE
+        cx, special = _form_numerators(
+            model.root_form, _values(model, chunk, unrated), na
+        )
+        if model.root_form.kind == "lowest":
+            cx = np.maximum(cx, 0)  # an absent level scores 0
+        elif model.root_form.kind == "rows":
+            special = np.ones(len(chunk), dtype=bool)
+        if not model.fast:
+            special = np.ones(len(chunk), dtype=bool)
+        rows = slice(start, start + len(chunk))
+        x[rows] = cx
+        ok = ~special
+        if sem.rule.vector_fold is not None:
+            cs, cc = sem.rule.vector_fold(np, cx, model.gate, den)
+            s[rows] = np.where(ok, cs, 0)
+            counted[rows] = np.where(ok, cc, 0)
+        else:
+            # A rule without a vectorised fold folds each row's exact X;
+            # an S outside the common denominator goes to the exact rows.
+            for i in np.flatnonzero(ok).tolist():
+                outcome = sem.fold(tuple(Fraction(int(v), den) for v in cx[i]))
+                scaled = outcome.score * den
+                if scaled.denominator != 1:
+                    special[i] = True
+                    continue
+                s[start + i] = int(scaled)
+                counted[start + i] = outcome.counted
+            ok = ~special
+        level[rows] = np.where(ok, sem.band_vector(np, s[rows], den), -1)
+        for i in np.flatnonzero(special).tolist():
+            ev = sem.evaluate(_decode(model, chunk[i]), unrated=unrated)
+            exact_rows[start + i] = (
+                ev.level_scores,
+                ev.score,
+                ev.level,
+                ev.outcome.counted,
+            )
+            level[start + i] = -1 if ev.level is None else ev.level
+            counted[start + i] = ev.outcome.counted
     return BatchResult(
         model=model,
         level_numerators=x,

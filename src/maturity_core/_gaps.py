@@ -1,14 +1,15 @@
 """
 Gap analysis and improvement plans: what to raise to reach a level.
 
-Both work on a :class:`Result` and stay exact.  While the ``na`` ratings
-stay as they are, every level score X_k is linear in the ratings of the
-requirements at level k: X_k = Σ share(r) × value(r), where share(r) is
-the product of the renormalised weights on the path from r's leaf to the
-root, divided by the number of scorable requirements of that leaf at k.
-A rating change therefore moves one X_k by share × Δvalue, and the level
-rule turns the new X_1..X_N into S.  Plans are re-scored with
-:func:`maturity_core.score` before they are returned.
+Both work on a :class:`Result` and stay exact, and both take every
+definition from the result's :class:`~maturity_core._semantics.Semantics`.
+A rating of a requirement at level k moves only X_k.  Under a linear
+aggregation (the weighted mean), while the ``na`` ratings stay as they
+are, X_k = Σ share(r) × value(r) (:meth:`Semantics.shares`), so a change
+moves X_k by share × Δvalue; under any other aggregation the change is
+evaluated.  The level rule turns X_1..X_N into S.  Plans need a rule
+that declares S never falls as a level score rises; they are re-scored
+with :func:`maturity_core.score` before they are returned.
 """
 
 from __future__ import annotations
@@ -25,14 +26,10 @@ import attrs
 
 from ._assessment import Assessment
 from ._format import decimal, exact, exact_or_none
-from ._model import NA, ROOT, Pack, RatingOption, Requirement
-from ._rules import get_rule
-from ._scoring import Result, level_for_score, score
+from ._model import ROOT, Pack, RatingOption, Requirement
+from ._scoring import Result, score
+from ._semantics import Semantics, ratings_of
 from .exceptions import ScoringError
-
-
-#: The level rules :func:`improvement_plan` can search exactly.
-PLAN_RULES = ("cumulative-gated", "cumulative-gated-unit")
 
 
 @attrs.frozen
@@ -72,7 +69,8 @@ class Gap:
             lowest value).
         top: The rubric's top rating.
         value: The current rating's exact value.
-        share: The requirement's exact share of X_level.
+        share: The requirement's exact share of X_level (``None`` under
+            an aggregation that is not linear).
         level_gain: How much X_level rises if it alone is raised to *top*.
         gain: How much S rises if it alone is raised to *top* (the
             marginal gain; 0 where the rule does not count its level).
@@ -86,7 +84,7 @@ class Gap:
     rating: str | None
     top: str
     value: Fraction
-    share: Fraction
+    share: Fraction | None
     level_gain: Fraction
     gain: Fraction
 
@@ -99,7 +97,7 @@ class Gap:
             "rating": self.rating,
             "top": self.top,
             "value": exact(self.value),
-            "share": exact(self.share),
+            "share": exact_or_none(self.share),
             "level_gain": exact(self.level_gain),
             "gain": exact(self.gain),
             "gain_decimal": decimal(self.gain, 4),
@@ -109,7 +107,7 @@ class Gap:
 @attrs.frozen
 class GapGroup:
     """
-    The gaps below one node (an element or a domain), best gain first.
+    The gaps below one node, best gain first.
 
     .. versionadded:: 0.1.0
     """
@@ -138,8 +136,9 @@ class GapAnalysis:
     is the same ranking weakest first.  Leaves absent at both levels are
     left out.  ``gaps`` lists every in-scope requirement at a level
     ≤ *target* not rated with the top value, by marginal gain (largest
-    first, ties by id); ``by_element`` and ``by_domain`` group them under
-    the nodes one and two levels below the root, in tree order.
+    first, ties by id); ``groups[d - 1]`` groups them under their
+    ancestors at depth *d* (1 = the top-level nodes), for every depth
+    above the leaves, in tree order.
 
     >>> gaps = gap_analysis(pack, result)  # doctest: +SKIP
     >>> gaps.gaps[0].requirement  # doctest: +SKIP
@@ -152,15 +151,14 @@ class GapAnalysis:
     profile: str
     rule: str
     score: Fraction
-    level: int
+    level: int | None
     target: int
     current_level: int | None
     next_level: int | None
     strengths: tuple[LeafStanding, ...]
     weaknesses: tuple[LeafStanding, ...]
     gaps: tuple[Gap, ...]
-    by_element: tuple[GapGroup, ...]
-    by_domain: tuple[GapGroup, ...]
+    groups: tuple[tuple[GapGroup, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data; numbers are exact strings."""
@@ -176,8 +174,10 @@ class GapAnalysis:
             "strengths": [s.to_dict() for s in self.strengths],
             "weaknesses": [s.to_dict() for s in self.weaknesses],
             "gaps": [g.to_dict() for g in self.gaps],
-            "by_element": [g.to_dict() for g in self.by_element],
-            "by_domain": [g.to_dict() for g in self.by_domain],
+            "groups": [
+                {"depth": d, "groups": [g.to_dict() for g in groups]}
+                for d, groups in enumerate(self.groups, start=1)
+            ],
         }
 
 
@@ -229,7 +229,7 @@ class Plan:
     upgrades: tuple[Upgrade, ...]
     effort: Fraction
     baseline_score: Fraction
-    baseline_level: int
+    baseline_level: int | None
     result: Result
 
     @property
@@ -238,9 +238,15 @@ class Plan:
         return self.result.score
 
     @property
-    def level(self) -> int:
+    def level(self) -> int | None:
         """The predicted level."""
         return self.result.level
+
+    def __repr__(self) -> str:
+        return (
+            f"<Plan to level {self.target}: {len(self.upgrades)} upgrades, "
+            f"effort {exact(self.effort)}, S={exact(self.score)}>"
+        )
 
     @property
     def assessment(self) -> Assessment:
@@ -266,12 +272,16 @@ class Plan:
 
 @attrs.frozen
 class _Rated:
-    """An in-scope, scorable requirement with its share of X_level."""
+    """
+    An in-scope, scorable requirement with its rubric's top option and
+    its share of X_level (``None`` under a non-linear aggregation).
+    """
 
     req: Requirement
     rating: str | None
     value: Fraction
-    share: Fraction
+    share: Fraction | None
+    top: RatingOption
 
 
 def _check_result(pack: Pack, result: Result) -> None:
@@ -283,63 +293,42 @@ def _check_result(pack: Pack, result: Result) -> None:
         raise ValueError(msg)
 
 
-def _top(pack: Pack) -> RatingOption:
-    best = max(o.value for o in pack.rubric.options)
-    return next(o for o in pack.rubric.options if o.value == best)
-
-
 def _rated(pack: Pack, result: Result) -> tuple[list[_Rated], bool]:
     """
     Every in-scope requirement that is not ``na``, with its exact share,
     and whether some of them are unrated (scored as the lowest value).
     """
-    ratings = result.assessment.ratings_by_id
-    lowest = min(o.value for o in pack.rubric.options)
-    weights = pack.get_profile(result.profile).weights
-    nodes = result.nodes
-    scorable: list[tuple[Requirement, str | None]] = []
-    counts: dict[tuple[str, int], int] = {}
-    for req in pack.requirements:
-        if req.node not in nodes:
-            continue
-        rating = ratings.get(req.id)
-        if rating == NA:
-            continue
-        scorable.append((req, rating))
-        key = (req.node, req.level)
-        counts[key] = counts.get(key, 0) + 1
-
-    paths: dict[tuple[str, int], Fraction] = {}
-
-    def path(leaf: str, k: int) -> Fraction:
-        # Renormalise over the siblings present at k, as _aggregate does.
-        factor = Fraction(1)
-        nid = leaf
-        while nid != ROOT:
-            parent = pack.parents[nid]
-            total = sum(
-                (
-                    weights[c.id]
-                    for c in pack.nodes[parent].children
-                    if k in nodes.get(c.id, {})
-                ),
-                Fraction(0),
-            )
-            if not total:
-                return Fraction(0)
-            factor *= weights[nid] / total
-            nid = parent
-        return factor
-
+    sem = result.semantics
+    ratings = ratings_of(result.assessment)
+    shares = (
+        sem.shares(sem.counts(ratings)) if sem.aggregation.linear else None
+    )
     out = []
-    for req, rating in scorable:
-        key = (req.node, req.level)
-        if key not in paths:
-            paths[key] = path(*key) / counts[key]
-        value = lowest if rating is None else pack.rubric.value(rating)
-        assert value is not None  # noqa: S101 -- na was skipped above
-        out.append(_Rated(req, rating, value, paths[key]))
+    for req in sem.requirements:
+        rating = ratings.get(req.id)
+        value = sem.value(req, rating)
+        if value is None:
+            continue
+        share = (
+            None
+            if shares is None
+            else shares.get((req.node, req.level), Fraction(0))
+        )
+        out.append(_Rated(req, rating, value, share, sem.rubric(req).top))
     return out, any(r.rating is None for r in out)
+
+
+def _linear(sem: Semantics) -> bool:
+    """Whether a rating change moves S only through shares of X."""
+    return sem.aggregation.linear and not sem.rule.sees_nodes
+
+
+def _evaluate(
+    sem: Semantics, result: Result, changes: Mapping[str, str]
+) -> tuple[tuple[Fraction, ...], Fraction]:
+    """X and S after *changes*, by the full semantics."""
+    ev = sem.what_if(ratings_of(result.assessment), changes)
+    return ev.level_scores, ev.score
 
 
 def _raised(
@@ -353,8 +342,14 @@ def _raised(
 
 def _default_target(pack: Pack, result: Result, target: object) -> int:
     top_level = len(pack.levels)
+    if not pack.has_levels:
+        msg = (
+            f"pack {pack.id} has no level bands, so there is no level to "
+            "aim for"
+        )
+        raise ScoringError(msg, result.assessment.source)
     if target is None:
-        return min(result.level + 1, top_level)
+        return min((result.level or 0) + 1, top_level)
     if (
         isinstance(target, bool)
         or not isinstance(target, int)
@@ -393,35 +388,44 @@ def gap_analysis(
     .. versionadded:: 0.1.0
     """
     _check_result(pack, result)
-    target = _default_target(pack, result, target)
-    rule = get_rule(result.rule)
-    top = _top(pack)
+    sem = result.semantics
+    if pack.has_levels:
+        target = _default_target(pack, result, target)
+    else:
+        target = max(pack.level_numbers)
     rated, _ = _rated(pack, result)
 
     gaps = []
     for r in rated:
-        if r.value >= top.value or r.req.level > target:
+        if r.value >= r.top.value or r.req.level > target:
             continue
-        level_gain = r.share * (top.value - r.value)
-        xs = _raised(result.level_scores, [(r.req.level, level_gain)])
+        k = r.req.level
+        if _linear(sem) and r.share is not None:
+            level_gain = r.share * (r.top.value - r.value)
+            xs = _raised(result.level_scores, [(k, level_gain)])
+            s_new = sem.fold(xs).score
+        else:
+            xs, s_new = _evaluate(sem, result, {r.req.id: r.top.id})
+            level_gain = xs[k - 1] - result.level_scores[k - 1]
         gaps.append(
             Gap(
                 requirement=r.req.id,
                 node=r.req.node,
-                level=r.req.level,
+                level=k,
                 rating=r.rating,
-                top=top.id,
+                top=r.top.id,
                 value=r.value,
                 share=r.share,
                 level_gain=level_gain,
-                gain=rule(xs, result.gate).score - result.score,
+                gain=s_new - result.score,
             )
         )
     gaps.sort(key=lambda g: (-g.gain, g.requirement))
 
     top_level = len(pack.levels)
-    current = result.level or None
-    nxt = result.level + 1 if result.level < top_level else None
+    reached = result.level or 0
+    current = reached or None
+    nxt = reached + 1 if reached < top_level else None
     leaves = [
         LeafStanding(
             nid,
@@ -465,8 +469,10 @@ def gap_analysis(
         strengths=tuple(strengths),
         weaknesses=tuple(weaknesses),
         gaps=tuple(gaps),
-        by_element=_groups(pack, result, gaps, 0),
-        by_domain=_groups(pack, result, gaps, 1),
+        groups=tuple(
+            _groups(pack, result, gaps, d - 1)
+            for d in range(1, pack.max_depth)
+        ),
     )
 
 
@@ -535,44 +541,6 @@ class _Cand:
     level: int
     gain: int
     cost: int
-
-
-@attrs.frozen
-class _Scenario:
-    """
-    One way to reach the target: X_k + gain_k ≥ need[k] for the levels in
-    *need*, and (reading A) Σ_{k ≤ counted} gain_k ≥ *total*.
-    """
-
-    counted: int
-    need: Mapping[int, Fraction]
-    total: Fraction | None
-
-
-def _scenarios(
-    rule: str, xs: Sequence[Fraction], gate: Fraction, threshold: Fraction
-) -> list[_Scenario]:
-    """
-    The target is reached iff one scenario's constraints hold.
-
-    Under both readings S ≥ threshold iff for some m the levels below m
-    pass the gate and the rule's S *counted up to m* reaches the
-    threshold: if the levels below m pass, the rule counts at least m
-    levels, and counting more never lowers S.
-    """
-    out = []
-    for m in range(1, len(xs) + 1):
-        need = {k: gate - xs[k - 1] for k in range(1, m) if xs[k - 1] < gate}
-        total: Fraction | None = None
-        if rule == "cumulative-gated":
-            rest = threshold - sum(xs[:m], Fraction(0))
-            total = rest if rest > 0 else None
-        else:
-            rest = threshold - (m - 1) - xs[m - 1]
-            if rest > 0:
-                need[m] = rest
-        out.append(_Scenario(m, need, total))
-    return out
 
 
 # A chosen set, as a persistent structure: None, ("item", cand, rest) or
@@ -731,14 +699,18 @@ def improvement_plan(
 
     With unit effort (the default) this is the smallest number of
     upgrades; with *effort* (requirement id → positive number, 1 for
-    ids not given) the least total effort.  The search is exact: raising
-    a requirement to the top option is never worse than to a lower one
-    for the same effort (S is monotone in every rating), so it chooses
-    among 0/1 "raise to top" decisions, and per reachable "levels
-    counted" scenario solves the covering problem with exact cost/gain
-    Pareto frontiers.  Each chosen upgrade is then lowered to the least
-    option that keeps *target* reached, and the upgraded assessment is
-    re-scored with :func:`maturity_core.score`.
+    ids not given) the least total effort.  The search is exact: the
+    level rule declares that S never falls as a level score rises, and
+    both aggregations are monotone in every rating, so raising a
+    requirement to its rubric's top option is never worse than to a
+    lower one for the same effort.  The search chooses among 0/1 "raise
+    to top" decisions: with a linear aggregation and a rule that
+    decomposes into covering scenarios it solves each scenario with
+    exact cost/gain Pareto frontiers; otherwise it combines per-level
+    frontiers of (cost, X_k) and folds each combination exactly.  Each
+    chosen upgrade is then lowered to the least option that keeps
+    *target* reached, and the upgraded assessment is re-scored with
+    :func:`maturity_core.score`.
 
     Args:
         pack: The pack *result* was scored against.
@@ -750,32 +722,42 @@ def improvement_plan(
     Raises:
         ValueError: If *target* or *effort* is invalid.
         ScoringError: If *target* cannot be reached even with every
-            requirement at the top value, or *result*'s rule is not one
-            of :data:`PLAN_RULES`.
+            requirement at the top value, if the pack has no levels, or
+            if *result*'s rule does not declare that S never falls as a
+            level score rises.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 Any monotone rule, any aggregation.
     """
     _check_result(pack, result)
     target = _default_target(pack, result, target)
     efforts = _efforts(pack, effort)
+    sem = result.semantics
     rated, any_unrated = _rated(pack, result)
-    if result.level >= target:
+    if (result.level or 0) >= target:
         return Plan(
             target, (), Fraction(0), result.score, result.level, result
         )
-    if result.rule not in PLAN_RULES:
+    if not sem.rule.monotone:
         raise ScoringError(
-            f"improvement plans support the level rules "
-            f"{', '.join(PLAN_RULES)} (got {result.rule!r})",
+            f"level rule {result.rule!r} does not declare that S never "
+            "falls as a level score rises, so no plan can be searched "
+            "exactly (a pack's rule states it with LevelRule(monotone=True))",
             result.assessment.source,
         )
-    top = _top(pack)
     threshold = min(b.min for b in pack.method.bands if b.level >= target)
-    # A zero share cannot move any X_k.
-    by_id = {r.req.id: r for r in rated if r.value < top.value and r.share > 0}
-    costs = {rid: efforts.get(rid, Fraction(1)) for rid in by_id}
-    chosen = _cheapest(pack, result, target, threshold, by_id, costs)
-    to = _relax(pack, result, target, by_id, chosen)
+    candidates = {r.req.id: r for r in rated if r.value < r.top.value}
+    costs = {rid: efforts.get(rid, Fraction(1)) for rid in candidates}
+    if _linear(sem) and sem.rule.scenarios is not None:
+        # A zero share cannot move any X_k.
+        by_id = {
+            rid: r for rid, r in candidates.items() if r.share and r.share > 0
+        }
+        chosen = _cheapest(sem, result, target, threshold, by_id, costs)
+    else:
+        by_id = candidates
+        chosen = _search(sem, result, target, threshold, by_id, costs)
+    to = _relax(sem, result, target, by_id, chosen)
     rescored = score(
         pack,
         result.assessment.with_ratings({rid: to[rid].id for rid in chosen}),
@@ -783,7 +765,7 @@ def improvement_plan(
         rule=result.rule,
         unrated="none" if any_unrated else "error",
     )
-    if rescored.level < target:  # pragma: no cover -- a bug if reached
+    if (rescored.level or 0) < target:  # pragma: no cover -- a bug if reached
         raise ScoringError(
             f"internal error: the plan re-scores to level {rescored.level}, "
             f"not {target}",
@@ -810,8 +792,12 @@ def improvement_plan(
     )
 
 
+def _reaches(sem: Semantics, s: Fraction, target: int) -> bool:
+    return (sem.band(s)[0] or 0) >= target
+
+
 def _cheapest(  # noqa: PLR0913, PLR0917 -- the search state
-    pack: Pack,
+    sem: Semantics,
     result: Result,
     target: int,
     threshold: Fraction,
@@ -820,16 +806,17 @@ def _cheapest(  # noqa: PLR0913, PLR0917 -- the search state
 ) -> list[str]:
     """
     The ids of a cheapest set that reaches *threshold* raised to the top,
-    largest X gain first within each level.
+    largest X gain first within each level, by the rule's scenarios.
 
     Raises:
         ScoringError: If no set reaches it.
     """
-    top = _top(pack).value
-    gains = {rid: r.share * (top - r.value) for rid, r in by_id.items()}
-    scenarios = _scenarios(
-        result.rule, result.level_scores, result.gate, threshold
-    )
+    assert sem.rule.scenarios is not None  # noqa: S101 -- checked by caller
+    gains = {
+        rid: (r.share or Fraction(0)) * (r.top.value - r.value)
+        for rid, r in by_id.items()
+    }
+    scenarios = sem.rule.scenarios(result.level_scores, sem.gate, threshold)
     # Exact integers: every gain and threshold over one denominator, and
     # every cost over another (divided by the costs' gcd).
     gain_scale = _scale(
@@ -839,9 +826,7 @@ def _cheapest(  # noqa: PLR0913, PLR0917 -- the search state
             *(s.total for s in scenarios if s.total is not None),
         ]
     )
-    cost_scale = _scale(costs.values())
-    scaled = {rid: int(c * cost_scale) for rid, c in costs.items()}
-    divisor = math.gcd(*scaled.values()) if scaled else 1
+    scaled, divisor = _scaled_costs(costs)
     by_level: dict[int, list[_Cand]] = {}
     for rid, r in by_id.items():
         by_level.setdefault(r.req.level, []).append(
@@ -867,12 +852,11 @@ def _cheapest(  # noqa: PLR0913, PLR0917 -- the search state
             problems.append((s.counted, levels, need, total, bound))
     if not problems:
         raise ScoringError(
-            _unreachable(pack, result, target, threshold),
+            _unreachable(sem, result, target, threshold),
             result.assessment.source,
         )
     bound = min(p[-1] for p in problems)
 
-    rule = get_rule(result.rule)
     best: tuple[tuple[int, Fraction, int], list[_Cand]] | None = None
     for counted, levels, need, total, _ in problems:
         found = _solve(levels, need, total, bound)
@@ -883,7 +867,7 @@ def _cheapest(  # noqa: PLR0913, PLR0917 -- the search state
             result.level_scores, [(c.level, gains[c.id]) for c in chosen]
         )
         # Cheapest first; then the highest S; then the fewest levels.
-        key = (cost, -rule(xs, result.gate).score, counted)
+        key = (cost, -sem.fold(xs).score, counted)
         if best is None or key < best[0]:
             best = (key, chosen)
     assert best is not None  # noqa: S101 -- the bound's own scenario solves
@@ -892,8 +876,176 @@ def _cheapest(  # noqa: PLR0913, PLR0917 -- the search state
     ]
 
 
+def _scaled_costs(
+    costs: Mapping[str, Fraction],
+) -> tuple[dict[str, int], int]:
+    cost_scale = _scale(costs.values())
+    scaled = {rid: int(c * cost_scale) for rid, c in costs.items()}
+    divisor = math.gcd(*scaled.values()) if scaled else 1
+    return scaled, divisor or 1
+
+
+#: The most combinations the general plan search folds before it gives up.
+SEARCH_LIMIT = 2_000_000
+
+
+def _level_frontier(
+    sem: Semantics,
+    result: Result,
+    level: int,
+    cands: Sequence[_Rated],
+    scaled: Mapping[str, int],
+) -> list[tuple[int, Fraction, tuple[str, ...]]]:
+    """
+    The exact (cost, X_level) Pareto frontier of raising subsets of
+    *cands* (all at *level*) to the top: sorted by cost with strictly
+    rising X.
+    """
+    x0 = result.level_scores[level - 1]
+    if sem.aggregation.linear:
+        scale = _scale(
+            [(r.share or Fraction(0)) * (r.top.value - r.value) for r in cands]
+        )
+        items = [
+            _Cand(
+                r.req.id,
+                level,
+                int((r.share or Fraction(0)) * (r.top.value - r.value) * scale),
+                scaled[r.req.id],
+            )
+            for r in cands
+        ]
+        total = sum(c.gain for c in items)
+        bound = sum(c.cost for c in items)
+        front = _frontier(items, max(total, 1), bound)
+        return [
+            (c, x0 + Fraction(g, scale), tuple(x.id for x in _flatten(ch)))
+            for c, g, ch in front
+        ]
+    # The lowest value: raising every candidate below t lifts X to t.
+    ratings = ratings_of(result.assessment)
+    out: list[tuple[int, Fraction, tuple[str, ...]]] = [(0, x0, ())]
+    values = sorted({r.value for r in cands})
+    for i, _ in enumerate(values):
+        raised = tuple(r.req.id for r in cands if r.value <= values[i])
+        cost = sum(scaled[rid] for rid in raised)
+        changes = {rid: sem.rubric(sem.pack.requirements_by_id[rid]).top.id for rid in raised}
+        x = sem.what_if(ratings, changes).level_scores[level - 1]
+        if x > out[-1][1]:
+            out.append((cost, x, raised))
+    return out
+
+
+def _search(  # noqa: PLR0913, PLR0917 -- the search state
+    sem: Semantics,
+    result: Result,
+    target: int,
+    threshold: Fraction,
+    by_id: Mapping[str, _Rated],
+    costs: Mapping[str, Fraction],
+) -> list[str]:
+    """
+    The ids of a cheapest set reaching *threshold* for a monotone rule:
+    one frontier point per level, combined depth first with the cheapest
+    cost found so far as the bound, each combination folded exactly.
+    """
+    scaled, divisor = _scaled_costs(costs)
+    scaled = {rid: c // divisor for rid, c in scaled.items()}
+    levels = sem.pack.level_numbers
+    by_level: dict[int, list[_Rated]] = {k: [] for k in levels}
+    for r in by_id.values():
+        by_level[r.req.level].append(r)
+    if sem.rule.sees_nodes or not (
+        sem.aggregation.linear or sem.aggregation.lowest
+    ):
+        return _search_subsets(sem, result, target, by_id, scaled)
+    fronts = [
+        _level_frontier(sem, result, k, by_level[k], scaled) for k in levels
+    ]
+    best: list[Any] = [None, None]
+    work = [0]
+
+    def fold(xs: Sequence[Fraction]) -> Fraction:
+        work[0] += 1
+        if work[0] > SEARCH_LIMIT:
+            raise ScoringError(
+                f"the plan search for rule {sem.rule.name!r} needs more than "
+                f"{SEARCH_LIMIT:,} evaluations; give the rule scenarios "
+                "(LevelRule(scenarios=…)) for an exact decomposition",
+                result.assessment.source,
+            )
+        return sem.fold(xs).score
+
+    def visit(j: int, cost: int, xs: list[Fraction], chosen: list[str]) -> None:
+        if best[0] is not None and cost > best[0][0]:
+            return
+        if j == len(levels):
+            s = fold(xs)
+            if s >= threshold:
+                key = (cost, -s)
+                if best[0] is None or key < best[0]:
+                    best[0], best[1] = key, list(chosen)
+            return
+        for c, x, ids in fronts[j]:
+            if best[0] is not None and cost + c > best[0][0]:
+                break
+            xs.append(x)
+            chosen.extend(ids)
+            visit(j + 1, cost + c, xs, chosen)
+            del chosen[len(chosen) - len(ids) :]
+            xs.pop()
+
+    visit(0, 0, [], [])
+    if best[1] is None:
+        raise ScoringError(
+            _unreachable(sem, result, target, threshold),
+            result.assessment.source,
+        )
+    return sorted(best[1], key=lambda rid: (by_id[rid].req.level, rid))
+
+
+#: The most candidates the subset search of a rule that reads node
+#: scores considers.
+SUBSET_LIMIT = 20
+
+
+def _search_subsets(
+    sem: Semantics,
+    result: Result,
+    target: int,
+    by_id: Mapping[str, _Rated],
+    scaled: Mapping[str, int],
+) -> list[str]:
+    """Every subset, cheapest first: for rules that read node scores."""
+    import itertools  # noqa: PLC0415
+
+    ids = sorted(by_id)
+    if len(ids) > SUBSET_LIMIT:
+        raise ScoringError(
+            f"rule {sem.rule.name!r} reads node scores, so plans try every "
+            f"set of upgrades; {len(ids)} candidates exceed the limit of "
+            f"{SUBSET_LIMIT}",
+            result.assessment.source,
+        )
+    ratings = ratings_of(result.assessment)
+    options = []
+    for n in range(len(ids) + 1):
+        for subset in itertools.combinations(ids, n):
+            options.append((sum(scaled[i] for i in subset), subset))
+    options.sort()
+    for _, subset in options:
+        changes = {rid: by_id[rid].top.id for rid in subset}
+        if _reaches(sem, sem.what_if(ratings, changes).score, target):
+            return sorted(subset, key=lambda rid: (by_id[rid].req.level, rid))
+    raise ScoringError(
+        f"level {target} cannot be reached under rule {sem.rule.name} "
+        "with every in-scope requirement rated at its rubric's top",
+        result.assessment.source,
+    )
+
+
 def _relax(
-    pack: Pack,
+    sem: Semantics,
     result: Result,
     target: int,
     by_id: Mapping[str, _Rated],
@@ -903,48 +1055,46 @@ def _relax(
     Lower each chosen upgrade, in order, to the least option that keeps
     *target* reached (same effort, less to do).
     """
-    top = _top(pack)
-    rule = get_rule(result.rule)
-    options = sorted(pack.rubric.options, key=lambda o: o.value)
-    to = dict.fromkeys(chosen, top)
+    to = {rid: by_id[rid].top for rid in chosen}
+    ratings = ratings_of(result.assessment)
 
     def reaches() -> bool:
-        xs = _raised(
-            result.level_scores,
-            [
-                (r.req.level, r.share * (to[rid].value - r.value))
-                for rid in chosen
-                for r in [by_id[rid]]
-            ],
-        )
-        s = rule(xs, result.gate).score
-        return level_for_score(pack, s)[0] >= target
+        if _linear(sem):
+            xs = _raised(
+                result.level_scores,
+                [
+                    (r.req.level, (r.share or 0) * (to[rid].value - r.value))
+                    for rid in chosen
+                    for r in [by_id[rid]]
+                ],
+            )
+            return _reaches(sem, sem.fold(xs).score, target)
+        changes = {rid: to[rid].id for rid in chosen}
+        return _reaches(sem, sem.what_if(ratings, changes).score, target)
 
     for rid in chosen:
+        r = by_id[rid]
+        options = sorted(sem.rubric(r.req).options, key=lambda o: o.value)
         for option in options:
-            if not by_id[rid].value < option.value < top.value:
+            if not r.value < option.value < r.top.value:
                 continue
             to[rid] = option
             if reaches():
                 break
-            to[rid] = top
+            to[rid] = r.top
     return to
 
 
 def _unreachable(
-    pack: Pack, result: Result, target: int, threshold: Fraction
+    sem: Semantics, result: Result, target: int, threshold: Fraction
 ) -> str:
     """Why *target* is out of reach even with every rating at the top."""
-    rated, _ = _rated(pack, result)
-    top = _top(pack)
-    xs = _raised(
-        result.level_scores,
-        [(r.req.level, r.share * (top.value - r.value)) for r in rated],
-    )
-    best = get_rule(result.rule)(xs, result.gate).score
+    rated, _ = _rated(sem.pack, result)
+    xs, best = _evaluate(sem, result, {r.req.id: r.top.id for r in rated})
     return (
         f"level {target} needs S ≥ {threshold}, but S is at most {best} "
         f"under rule {result.rule} with every in-scope requirement rated "
-        f"{top.id!r} (X at best: {', '.join(str(x) for x in xs)}); "
-        "not-applicable ratings and tailoring stay as they are"
+        f"at its rubric's top (X at best: "
+        f"{', '.join(str(x) for x in xs)}); not-applicable ratings and "
+        "tailoring stay as they are"
     )

@@ -32,17 +32,21 @@ class Level:
 @attrs.frozen(eq=False)
 class Node:
     """
-    A node of the model tree (element, domain, subdomain, …).
+    A node of the model tree.
 
     Leaves carry requirements; internal nodes aggregate their children.
+    ``kind`` is the id of the node's tier (the pack names its tiers, see
+    :class:`Tier`).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``description``.
     """
 
     id: str
     kind: str
     name: Text
     children: tuple[Node, ...] = ()
+    description: Text = Text()
 
     @property
     def is_leaf(self) -> bool:
@@ -73,6 +77,11 @@ class Requirement:
     provenance: Mapping[str, Any] = attrs.field(
         factory=lambda: MappingProxyType({})
     )
+    #: The rubric this requirement is rated on (``None``: the pack's
+    #: default rubric).
+    rubric: str | None = None
+    #: Guidance for assessors: quality criteria, evidence hints.
+    guidance: Text = Text()
 
 
 @attrs.frozen
@@ -104,6 +113,32 @@ class Rubric:
     options: tuple[RatingOption, ...]
     na_allowed: bool = False
     na_name: Text = Text(zh="不适用", en="Not applicable")
+    #: The rubric's name within its pack.
+    id: str = "default"
+    name: Text = Text()
+
+    @property
+    def top(self) -> RatingOption:
+        """The option with the highest value (the first such)."""
+        best = max(o.value for o in self.options)
+        return next(o for o in self.options if o.value == best)
+
+    @property
+    def lowest(self) -> Fraction:
+        """The lowest value of any option."""
+        return min(o.value for o in self.options)
+
+    def option(self, rating: str) -> RatingOption:
+        """
+        The option *rating*.
+
+        Raises:
+            KeyError: If the rubric has no such option.
+        """
+        for option in self.options:
+            if option.id == rating:
+                return option
+        raise KeyError(rating)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -156,16 +191,34 @@ class Band:
     min: Fraction
 
 
+@attrs.frozen
+class Tier:
+    """
+    One depth of a pack's tree, as the pack names it (能力域, "practice
+    area", …).  Depth 1 is the top-level nodes.
+
+    .. versionadded:: 0.2.0
+    """
+
+    depth: int
+    id: str
+    name: Text
+
+
 @attrs.frozen(eq=False)
 class Method:
     """
     How level scores fold into the overall score and the level.
 
+    ``gate`` is ``None`` for a pack whose rule uses none; ``bands`` is
+    empty for a pack whose results have a score and no level.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``gate`` and ``bands`` are optional.
     """
 
     rule: str
-    gate: Fraction
+    gate: Fraction | None
     bands: tuple[Band, ...]
     rules: tuple[str, ...] = ()
     provenance: Mapping[str, Any] = attrs.field(
@@ -204,24 +257,96 @@ class Pack:
     trusted: bool
     #: Overlays applied to the pack data (:func:`apply_overlay`).
     overlays: tuple[Any, ...] = ()
+    #: Named rubrics other than the default ``rubric`` (id → rubric).
+    extra_rubrics: Mapping[str, Rubric] = attrs.field(
+        factory=lambda: MappingProxyType({})
+    )
+    #: The names of the tree's depths, top first.
+    tiers: tuple[Tier, ...] = ()
+    #: The depth whose nodes reports chart (1 = top-level nodes).
+    chart_depth: int = 1
+    #: The report title; the pack title if empty.
+    report_title: Text = Text()
+    #: The name of "no level" (a score below the lowest band).
+    no_level_name: Text = Text(en="No level")
+    #: The languages of the pack's texts, the main one first.
+    languages: tuple[str, ...] = ()
     nodes: Mapping[str, Node] = attrs.field(init=False)
     parents: Mapping[str, str] = attrs.field(init=False)
     requirements_by_id: Mapping[str, Requirement] = attrs.field(init=False)
+    depths: Mapping[str, int] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         nodes: dict[str, Node] = {}
         parents: dict[str, str] = {}
+        depths: dict[str, int] = {ROOT: 0}
         for node in self.root.walk():
             nodes[node.id] = node
             for child in node.children:
                 parents[child.id] = node.id
+                depths[child.id] = depths[node.id] + 1
         object.__setattr__(self, "nodes", MappingProxyType(nodes))
         object.__setattr__(self, "parents", MappingProxyType(parents))
+        object.__setattr__(self, "depths", MappingProxyType(depths))
         object.__setattr__(
             self,
             "requirements_by_id",
             MappingProxyType({r.id: r for r in self.requirements}),
         )
+
+    @property
+    def rubrics(self) -> Mapping[str, Rubric]:
+        """Every rubric by id, the default one first."""
+        return MappingProxyType(
+            {self.rubric.id: self.rubric, **self.extra_rubrics}
+        )
+
+    def rubric_of(self, requirement: Requirement) -> Rubric:
+        """The rubric *requirement* is rated on."""
+        if requirement.rubric is None:
+            return self.rubric
+        return self.rubrics[requirement.rubric]
+
+    @property
+    def max_depth(self) -> int:
+        """The depth of the deepest node (1 for a flat list of leaves)."""
+        return max(self.depths.values())
+
+    def tier(self, depth: int) -> Tier:
+        """
+        The tier at *depth* (1 = top-level nodes); a tier named after the
+        nodes' kind where the pack names none.
+        """
+        for tier in self.tiers:
+            if tier.depth == depth:
+                return tier
+        kind = next(
+            (
+                self.nodes[n].kind
+                for n, d in self.depths.items()
+                if d == depth and n != ROOT
+            ),
+            f"depth {depth}",
+        )
+        return Tier(depth, kind, Text(en=kind))
+
+    def nodes_at(self, depth: int) -> tuple[Node, ...]:
+        """The nodes at *depth*, in tree order."""
+        return tuple(
+            n for n in self.root.walk() if self.depths[n.id] == depth
+        )
+
+    @property
+    def language(self) -> str:
+        """The pack's main language."""
+        if self.languages:
+            return self.languages[0]
+        return next(iter(self.title.languages), "en")
+
+    @property
+    def has_levels(self) -> bool:
+        """Whether results of this pack reach levels (it has bands)."""
+        return bool(self.method.bands)
 
     @property
     def level_numbers(self) -> tuple[int, ...]:
@@ -265,11 +390,11 @@ class Pack:
         )
 
     def level_name(self, number: int) -> Text:
-        """The name of level *number* (empty text for 0, no level)."""
+        """The name of level *number* (the pack's "no level" for 0)."""
         for level in self.levels:
             if level.number == number:
                 return level.name
-        return Text(zh="未达到一级", en="No level")
+        return self.no_level_name
 
     def __repr__(self) -> str:
         return f"<Pack {self.id} {self.version} from {self.source}>"

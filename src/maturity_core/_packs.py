@@ -29,6 +29,7 @@ from ._model import (
     RatingOption,
     Requirement,
     Rubric,
+    Tier,
 )
 from ._rules import rule_names
 from ._schema import iter_schema_problems
@@ -226,30 +227,10 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:  # noqa: C901
                 "unknown-level",
             )
 
-    # Rubric.
-    seen_ratings: set[str] = set()
-    for i, option in enumerate(data["rubric"]["ratings"]):
-        path = f"$.rubric.ratings[{i}]"
-        if option["id"] == NA:
-            yield Problem(
-                f"{path}.id",
-                "'na' is reserved; allow it with rubric.na.allowed",
-                "reserved-id",
-            )
-        if option["id"] in seen_ratings:
-            yield Problem(
-                f"{path}.id",
-                f"duplicate rating id {option['id']!r}",
-                "duplicate-id",
-            )
-        seen_ratings.add(option["id"])
-        value = _exact(option["value"])
-        if not 0 <= value <= 1:
-            yield Problem(
-                f"{path}.value",
-                f"rating values must lie in [0, 1] (got {option['value']})",
-                "out-of-range",
-            )
+    # Rubrics.
+    yield from _rubric_problems(data["rubric"], "$.rubric")
+    for rid, rubric in data.get("rubrics", {}).items():
+        yield from _rubric_problems(rubric, f"$.rubrics.{rid}")
 
     # Profiles.
     seen_profiles: set[str] = set()
@@ -300,16 +281,17 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:  # noqa: C901
                     f"{', '.join(known)}",
                     "unknown-rule",
                 )
-    gate = _exact(method["gate"])
-    if not 0 < gate <= 1:
-        yield Problem(
-            "$.method.gate",
-            f"the gate must lie in (0, 1] (got {method['gate']})",
-            "out-of-range",
-        )
+    if "gate" in method:
+        gate = _exact(method["gate"])
+        if not 0 < gate <= 1:
+            yield Problem(
+                "$.method.gate",
+                f"the gate must lie in (0, 1] (got {method['gate']})",
+                "out-of-range",
+            )
     previous: tuple[int, Fraction] | None = None
     band_levels: set[int] = set()
-    for i, band in enumerate(method["bands"]):
+    for i, band in enumerate(method.get("bands", [])):
         path = f"$.method.bands[{i}]"
         lvl, lo = band["level"], _exact(band["min"])
         if lvl not in level_set:
@@ -338,6 +320,97 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:  # noqa: C901
                 "bands",
             )
         previous = (lvl, lo)
+    yield from _shape_problems(data, parents)
+
+
+def _rubric_problems(rubric: dict[str, Any], where: str) -> Iterator[Problem]:
+    seen_ratings: set[str] = set()
+    for i, option in enumerate(rubric["ratings"]):
+        path = f"{where}.ratings[{i}]"
+        if option["id"] == NA:
+            yield Problem(
+                f"{path}.id",
+                "'na' is reserved; allow it with the rubric's na.allowed",
+                "reserved-id",
+            )
+        if option["id"] in seen_ratings:
+            yield Problem(
+                f"{path}.id",
+                f"duplicate rating id {option['id']!r}",
+                "duplicate-id",
+            )
+        seen_ratings.add(option["id"])
+        value = _exact(option["value"])
+        if not 0 <= value <= 1:
+            yield Problem(
+                f"{path}.value",
+                f"rating values must lie in [0, 1] (got {option['value']})",
+                "out-of-range",
+            )
+
+
+def _shape_problems(
+    data: dict[str, Any], parents: Mapping[str, str]
+) -> Iterator[Problem]:
+    """Rubric references, tiers, the gate a rule needs, the aggregation."""
+    rubrics = {"default", *data.get("rubrics", {})}
+    if "default" in data.get("rubrics", {}):
+        yield Problem(
+            "$.rubrics.default",
+            "'default' names the pack's main rubric ($.rubric); choose "
+            "another id",
+            "duplicate-id",
+        )
+    for i, req in enumerate(data["requirements"]):
+        name = req.get("rubric")
+        if name is not None and name not in rubrics:
+            yield Problem(
+                f"$.requirements[{i}].rubric",
+                f"unknown rubric {name!r}; the pack's rubrics: "
+                f"{', '.join(sorted(rubrics))}",
+                "unknown-rubric",
+            )
+    depth_of: dict[str, int] = {}
+
+    def depth(nid: str) -> int:
+        if nid not in depth_of:
+            parent = parents[nid]
+            depth_of[nid] = 1 if parent == ROOT else depth(parent) + 1
+        return depth_of[nid]
+
+    deepest = max((depth(n) for n in parents), default=0)
+    tiers = data.get("tiers")
+    if tiers is not None:
+        if len(tiers) != deepest:
+            yield Problem(
+                "$.tiers",
+                f"the tree has {deepest} depths, so the pack names "
+                f"{deepest} tiers (got {len(tiers)})",
+                "tiers",
+            )
+        if sum(bool(t.get("chart")) for t in tiers) > 1:
+            yield Problem(
+                "$.tiers", "at most one tier may be charted", "tiers"
+            )
+    method = data["method"]
+    from ._rules import aggregation_names, get_rule  # noqa: PLC0415
+
+    aggregation = method.get("aggregation", "weighted-mean")
+    if aggregation not in aggregation_names():
+        yield Problem(
+            "$.method.aggregation",
+            f"unknown aggregation {aggregation!r}; valid: "
+            f"{', '.join(aggregation_names())}",
+            "unknown-aggregation",
+        )
+    if "gate" not in method:
+        for j, name in enumerate([method["rule"], *method.get("rules", [])]):
+            if name in rule_names() and get_rule(name).uses_gate:
+                yield Problem(
+                    "$.method.gate" if j == 0 else f"$.method.rules[{j - 1}]",
+                    f"level rule {name!r} needs a gate; give $.method.gate",
+                    "missing-gate",
+                )
 
 
 def _profile_problems(  # noqa: PLR0913, C901, PLR0912 -- checks share the tree indexes
@@ -450,7 +523,32 @@ def _node(data: Mapping[str, Any]) -> Node:
         kind=data["kind"],
         name=_text(data["name"]),
         children=tuple(_node(c) for c in data.get("children", [])),
+        description=_text(data.get("description")),
     )
+
+
+def _rubric(rubric_id: str, data: Mapping[str, Any]) -> Rubric:
+    na = data.get("na", {"allowed": False})
+    return Rubric(
+        options=tuple(
+            RatingOption(o["id"], _exact(o["value"]), _text(o["name"]))
+            for o in data["ratings"]
+        ),
+        na_allowed=na["allowed"],
+        na_name=_text(na.get("name", {"zh": "不适用", "en": "Not applicable"})),
+        id=rubric_id,
+        name=_text(data.get("name")),
+    )
+
+
+def _tiers(data: Mapping[str, Any]) -> tuple[tuple[Tier, ...], int | None]:
+    tiers = []
+    chart = None
+    for depth, tier in enumerate(data.get("tiers", []), start=1):
+        tiers.append(Tier(depth, tier["id"], _text(tier["name"])))
+        if tier.get("chart"):
+            chart = depth
+    return tuple(tiers), chart
 
 
 def _build(data: Mapping[str, Any], source: str, *, trusted: bool) -> Pack:
@@ -488,9 +586,14 @@ def _build(data: Mapping[str, Any], source: str, *, trusted: bool) -> Pack:
             mandatory=frozenset(prof.get("mandatory", [])),
             provenance=MappingProxyType(dict(prof.get("provenance", {}))),
         )
-    rubric_data = data["rubric"]
-    na = rubric_data.get("na", {"allowed": False})
     method = data["method"]
+    tiers, chart = _tiers(data)
+    depth = 0
+    stack = [(n, 1) for n in data["nodes"]]
+    while stack:
+        node, d = stack.pop()
+        depth = max(depth, d)
+        stack.extend((c, d + 1) for c in node.get("children", []))
     return Pack(
         id=data["id"],
         version=data["version"],
@@ -514,26 +617,31 @@ def _build(data: Mapping[str, Any], source: str, *, trusted: bool) -> Pack:
                 item=_text(r.get("item")),
                 tags=tuple(r.get("tags", ())),
                 provenance=MappingProxyType(dict(r["provenance"])),
+                rubric=r.get("rubric"),
+                guidance=_text(r.get("guidance")),
             )
             for r in data["requirements"]
         ),
-        rubric=Rubric(
-            options=tuple(
-                RatingOption(o["id"], _exact(o["value"]), _text(o["name"]))
-                for o in rubric_data["ratings"]
-            ),
-            na_allowed=na["allowed"],
-            na_name=_text(
-                na.get("name", {"zh": "不适用", "en": "Not applicable"})
-            ),
+        rubric=_rubric("default", data["rubric"]),
+        extra_rubrics=MappingProxyType(
+            {k: _rubric(k, v) for k, v in data.get("rubrics", {}).items()}
         ),
+        tiers=tiers,
+        chart_depth=chart or max(1, depth - 1),
+        report_title=_text(data.get("report", {}).get("title")),
+        no_level_name=_text(method["no_level_name"])
+        if "no_level_name" in method
+        else Text(en="No level"),
+        languages=tuple(data.get("languages", ()))
+        or tuple(_text(data["title"]).languages),
         profiles=MappingProxyType(profiles),
         default_profile=default,
         method=Method(
             rule=method["rule"],
-            gate=_exact(method["gate"]),
+            gate=_exact(method["gate"]) if "gate" in method else None,
             bands=tuple(
-                Band(b["level"], _exact(b["min"])) for b in method["bands"]
+                Band(b["level"], _exact(b["min"]))
+                for b in method.get("bands", ())
             ),
             rules=tuple(method.get("rules", ())),
             provenance=MappingProxyType(dict(method.get("provenance", {}))),

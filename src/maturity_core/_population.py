@@ -18,17 +18,20 @@ import attrs
 
 from ._batch import (
     CHUNK_ROWS,
+    NA_CODE,
     BatchResult,
     CompiledModel,
-    _level_numerators,
+    _check_rows,
+    _decode,
+    _form_numerators,
     _numpy,
-    _plan_product,
+    _values,
     compile_model,
-    leaf_shares,
     score_many,
 )
 from ._model import Pack
-from ._scoring import Result, _in_scope, level_for_score, score
+from ._scoring import Result
+from ._semantics import Semantics, ratings_of
 
 
 QUANTILES = (
@@ -102,78 +105,75 @@ class NodeScores:
     def score(self, node: str, row: int, level: int) -> Fraction | None:
         """One node's exact score (None if absent at that level)."""
         j = self.levels.index(level)
-        if not self.present[node][j]:
+        value = int(self.numerators[node][row, j])
+        if value < 0:
             return None
-        return Fraction(
-            int(self.numerators[node][row, j]), self.denominators[node]
-        )
+        return Fraction(value, self.denominators[node])
 
 
 def node_scores(
-    model: CompiledModel, codes: Any, nodes: Sequence[str]
+    model: CompiledModel,
+    codes: Any,
+    nodes: Sequence[str],
+    *,
+    unrated: str = "error",
 ) -> NodeScores:
     """
-    Score *nodes* exactly for every row of *codes* (rows without ``na``
-    or unrated requirements; use the scalar path for those).
+    Score *nodes* exactly for every row of *codes*, by the same semantics
+    as :func:`maturity_core.score` (rows with ``na`` under the weighted
+    mean are evaluated one by one).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 Every row, with any aggregation.
     """
     np = _numpy()
-    pack = model.pack
-    scope = _in_scope(pack, model.profile, (t.node for t in model.tailoring))
-    counts: dict[tuple[str, int], int] = {}
-    for rid in model.requirement_ids:
-        r = pack.requirements_by_id[rid]
-        counts[r.node, r.level] = counts.get((r.node, r.level), 0) + 1
     levels = model.levels
     codes = np.asarray(codes, dtype=np.int8)
-    if (codes < 0).any():
-        bad = int(np.argwhere(codes < 0)[0][0])
-        msg = (
-            f"row {bad} has na or unrated requirements; node_scores needs "
-            "complete ratings (score such rows with maturity_core.score)"
-        )
-        raise ValueError(msg)
+    sem = model.semantics
     nums: dict[str, Any] = {}
     dens: dict[str, int] = {}
     present: dict[str, tuple[bool, ...]] = {}
+    slow: dict[int, Mapping[str, Mapping[int, Fraction]]] = {}
+    forms = {node: model.node_form(node) for node in nodes}
+    for node, form in forms.items():
+        nums[node] = np.full((codes.shape[0], len(levels)), -1, np.int64)
+        dens[node] = form.denominator
+    for start in range(0, codes.shape[0], CHUNK_ROWS):
+        chunk = codes[start : start + CHUNK_ROWS]
+        _check_rows(model, chunk, unrated, start)
+        na = chunk == NA_CODE
+        values = _values(model, chunk, unrated)
+        special = np.zeros(len(chunk), dtype=bool)
+        for node, form in forms.items():
+            if form.kind == "rows":
+                special[:] = True
+                continue
+            x, bad = _form_numerators(form, values, na)
+            if form.kind == "linear":
+                absent = ~np.array(form.present, dtype=bool)
+                x[:, absent] = -1
+            special |= bad
+            nums[node][start : start + len(chunk)] = x
+        for i in np.flatnonzero(special).tolist():
+            ev = sem.evaluate(_decode(model, chunk[i]), unrated=unrated)
+            slow[start + i] = ev.nodes
     for node in nodes:
-        shares = leaf_shares(pack, model.profile, scope, counts, node)
-        coef = [
-            shares.get((r.node, r.level), Fraction(0))
-            / counts[r.node, r.level]
-            / model.value_scale
-            for r in (
-                pack.requirements_by_id[rid] for rid in model.requirement_ids
-            )
+        exact_values = [
+            v for ev_nodes in slow.values() for v in ev_nodes.get(node, {}).values()
         ]
-        den = math.lcm(1, *(c.denominator for c in coef))
-        matrix = np.zeros((len(coef), len(levels)), dtype=np.int64)
-        for i, (rid, c) in enumerate(
-            zip(model.requirement_ids, coef, strict=True)
-        ):
-            level = pack.requirements_by_id[rid].level
-            matrix[i, levels.index(level)] = int(c * den)
-        method, bits, digits = _plan_product(
-            np, matrix, int(model.rating_values.max())
-        )
-        form = attrs.evolve(
-            model,
-            coefficients=matrix,
-            denominator=den,
-            method=method,
-            digit_bits=bits,
-            digits=digits,
-        )
-        out = np.zeros((codes.shape[0], len(levels)), dtype=np.int64)
-        for start in range(0, codes.shape[0], CHUNK_ROWS):
-            chunk = codes[start : start + CHUNK_ROWS]
-            out[start : start + len(chunk)] = _level_numerators(form, chunk)[0]
-        nums[node] = out
-        dens[node] = den
-        present[node] = tuple(
-            any(key[1] == k for key in shares) for k in levels
-        )
+        common = math.lcm(dens[node], *(v.denominator for v in exact_values))
+        arr = nums[node]
+        if common != dens[node]:
+            factor = common // dens[node]
+            arr = np.where(arr >= 0, arr * factor, -1)
+        for row, ev_nodes in slow.items():
+            scores = ev_nodes.get(node, {})
+            arr[row] = [
+                int(scores[k] * common) if k in scores else -1 for k in levels
+            ]
+        nums[node] = arr
+        dens[node] = common
+        present[node] = tuple(bool((arr[:, j] >= 0).any()) for j in range(len(levels)))
     return NodeScores(levels, nums, dens, present)
 
 
@@ -227,67 +227,84 @@ class PopulationSummary:
         }
 
 
+def _mixed(
+    np: Any, numerators: Any, fast: Any, den: int, exact: Sequence[Fraction]
+) -> Distribution:
+    """The distribution of the *fast* rows' numerators and *exact* values."""
+    common = math.lcm(den, *(v.denominator for v in exact))
+    factor = common // den
+    nums = [int(v) * factor for v in np.asarray(numerators)[fast]]
+    nums += [int(v * common) for v in exact]
+    return _distribution(nums, common)
+
+
 def summarise_population(
     result: BatchResult,
     codes: Any | None = None,
     *,
-    node_kinds: Sequence[str] = ("domain", "subdomain"),
+    depths: Sequence[int] | None = None,
+    unrated: str = "error",
 ) -> PopulationSummary:
     """
     Summarise a scored population: level distribution, S and X_k means
     and quantiles, and (given the *codes* that were scored) per-node means
-    and quantiles for the nodes of *node_kinds*.
+    and quantiles for the in-scope nodes at *depths* (every depth by
+    default; 1 = the top-level nodes).
 
-    Rows scored by the exact path (``na``) count in the level distribution
-    and S; node figures use the complete rows.
+    Every row counts, those scored one by one (``na``) included; a node
+    absent from a row at a level is left out of that level's figures.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``depths`` replaces ``node_kinds``; rows
+       with ``na`` count in every figure.
     """
     np = _numpy()
     model = result.model
     den = model.denominator
-    exact_rows = result.exact_rows
     fast = np.ones(len(result), dtype=bool)
-    for i in exact_rows:
+    for i in result.exact_rows:
         fast[i] = False
-    # S over every row: a common denominator for exact-path rows as well.
-    s_all = [result.score(i) for i in np.flatnonzero(~fast).tolist()]
-    common = math.lcm(den, *(v.denominator for v in s_all))
-    factor = common // den
-    s_nums = [int(v) * factor for v in result.score_numerators[fast]]
-    s_nums += [int(v * common) for v in s_all]
-    levels, counts = np.unique(result.levels, return_counts=True)
+    exact_rows = [result.exact_rows[i] for i in sorted(result.exact_rows)]
+    score = _mixed(
+        np, result.score_numerators, fast, den, [r[1] for r in exact_rows]
+    )
     level_scores = {
-        k: _distribution(result.level_numerators[fast, j], den)
+        k: _mixed(
+            np,
+            result.level_numerators[:, j],
+            fast,
+            den,
+            [r[0][j] for r in exact_rows],
+        )
         for j, k in enumerate(model.levels)
     }
+    counts: dict[int, int] = {}
+    if model.pack.has_levels:
+        values, tally = np.unique(result.levels, return_counts=True)
+        counts = {int(k): int(c) for k, c in zip(values, tally, strict=True)}
     nodes: dict[str, dict[int, Distribution]] = {}
     if codes is not None:
+        pack = model.pack
         wanted = [
             n.id
-            for n in model.pack.root.walk()
-            if n.kind in node_kinds
-            and n.id in model.profile.scope
-            and n.id
-            in _in_scope(
-                model.pack, model.profile, (t.node for t in model.tailoring)
-            )
+            for n in pack.root.walk()
+            if n.id in model.semantics.scope
+            and n.id in pack.depths
+            and pack.depths[n.id] > 0
+            and (depths is None or pack.depths[n.id] in depths)
         ]
-        ns = node_scores(model, np.asarray(codes)[fast], wanted)
+        ns = node_scores(model, codes, wanted, unrated=unrated)
         for node in wanted:
+            arr = ns.numerators[node]
             nodes[node] = {
-                k: _distribution(
-                    ns.numerators[node][:, j], ns.denominators[node]
-                )
+                k: _distribution(arr[:, j][arr[:, j] >= 0], ns.denominators[node])
                 for j, k in enumerate(ns.levels)
                 if ns.present[node][j]
             }
     return PopulationSummary(
         size=len(result),
-        level_counts={
-            int(k): int(c) for k, c in zip(levels, counts, strict=True)
-        },
-        score=_distribution(s_nums, common),
+        level_counts=counts,
+        score=score,
         level_scores=level_scores,
         nodes=nodes,
     )
@@ -312,9 +329,9 @@ def _x_at(
                 profile.weights[child.id] * (1 - w - delta) / (1 - w)
             )
     prof = attrs.evolve(profile, weights=weights)
-    moved = attrs.evolve(pack, profiles={**pack.profiles, prof.id: prof})
-    return score(
-        moved, result.assessment, profile=prof.id, rule=result.rule
+    sem = result.semantics.with_profile(prof)
+    return sem.evaluate(
+        ratings_of(result.assessment), unrated="none"
     ).level_scores
 
 
@@ -392,6 +409,11 @@ def weight_sensitivity(pack: Pack, result: Result) -> list[WeightSensitivity]:
     .. versionadded:: 0.1.0
     """
     profile = pack.profiles[result.profile]
+    sem = result.semantics
+    if not sem.aggregation.uses_weights or not pack.has_levels:
+        # No weight moves the level: weights are unused, or there are no
+        # levels to change.
+        return []
     out = []
     for node, w in profile.weights.items():
         if node not in result.nodes:
@@ -418,11 +440,10 @@ def weight_sensitivity(pack: Pack, result: Result) -> list[WeightSensitivity]:
 
 def _level(
     pack: Pack, rule: str, xs: Sequence[Fraction]
-) -> tuple[Fraction, int]:
-    from ._rules import get_rule  # noqa: PLC0415
-
-    s = get_rule(rule)(tuple(xs), pack.method.gate).score
-    return s, level_for_score(pack, s)[0]
+) -> tuple[Fraction, int | None]:
+    sem = Semantics.of(pack, rule=rule)
+    s = sem.fold(xs).score
+    return s, sem.band(s)[0]
 
 
 def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
@@ -447,7 +468,7 @@ def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
     gate = pack.method.gate
     cuts = {limit}
     for a, b, d in forms:
-        if b - gate * d != 0:
+        if gate is not None and b - gate * d != 0:
             cuts.add((gate - a) / (b - gate * d))
     ordered = sorted((c for c in cuts if inside(c)), key=abs)
     candidates = set(ordered)

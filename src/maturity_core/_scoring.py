@@ -10,15 +10,21 @@ from typing import Any
 import attrs
 
 from ._assessment import Assessment, Tailoring, iter_assessment_problems
-from ._format import decimal, exact, fmt
+from ._format import decimal, exact, exact_or_none, fmt
 from ._model import ROOT, Pack, Profile
 from ._packs import content_hash, load_validator
-from ._rules import get_rule
+from ._semantics import (
+    UNRATED_POLICIES,
+    Semantics,
+    check_unrated_policy,
+    level_for_score,
+    ratings_of,
+)
 from ._text import Text
 from .exceptions import AssessmentError, Problem, ScoringError
 
 
-UNRATED_POLICIES = ("error", "none")
+__all__ = ["UNRATED_POLICIES", "level_for_score"]
 
 
 @attrs.frozen
@@ -108,18 +114,22 @@ class Result:
     ``nodes`` maps every in-scope node to its score per level (a level is
     missing where the node has nothing scorable at it); ``level_scores``
     holds X_1..X_N; ``score`` is S and ``level`` the level reached (0 for
-    none).
+    none, ``None`` for a pack without bands).  ``node_totals`` and
+    ``node_levels`` hold each node's own total and level: the level rule
+    applied to the node's level scores, and the band it reaches.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``node_totals``, ``node_levels``; ``level``
+       and ``gate`` may be ``None``.
     """
 
     pack: Pack
     profile: str
     rule: str
-    gate: Fraction
+    gate: Fraction | None
     level_scores: tuple[Fraction, ...]
     score: Fraction
-    level: int
+    level: int | None
     counted_levels: int
     nodes: Mapping[str, Mapping[int, Fraction]]
     tailored: tuple[Tailoring, ...]
@@ -129,11 +139,36 @@ class Result:
     dimensions: Mapping[str, DimensionScore] = attrs.field(
         factory=lambda: MappingProxyType({})
     )
+    node_totals: Mapping[str, Fraction] = attrs.field(
+        factory=lambda: MappingProxyType({})
+    )
+    node_levels: Mapping[str, int | None] = attrs.field(
+        factory=lambda: MappingProxyType({})
+    )
+
+    def __repr__(self) -> str:
+        level = "" if self.level is None else f" level {self.level}"
+        return (
+            f"<Result {self.pack.id} {self.pack.version} {self.profile} "
+            f"S={exact(self.score)}{level}>"
+        )
 
     @property
     def level_name(self) -> Text:
-        """The name of the level reached."""
+        """The name of the level reached (empty without bands)."""
+        if self.level is None:
+            return Text()
         return self.pack.level_name(self.level)
+
+    @property
+    def semantics(self) -> Semantics:
+        """The semantics this result was scored under."""
+        return Semantics.of(
+            self.pack,
+            self.profile,
+            tailored=(t.node for t in self.tailored),
+            rule=self.rule,
+        )
 
     @property
     def lifecycle(self) -> Any:
@@ -175,7 +210,7 @@ class Result:
             "core_version": __version__,
             "profile": self.profile,
             "rule": self.rule,
-            "gate": exact(self.gate),
+            "gate": exact_or_none(self.gate),
             "score": exact(self.score),
             "score_decimal": decimal(self.score),
             "level": self.level,
@@ -191,6 +226,10 @@ class Result:
                 node: {str(k): exact(v) for k, v in levels.items()}
                 for node, levels in self.nodes.items()
             },
+            "node_totals": {
+                node: exact(v) for node, v in self.node_totals.items()
+            },
+            "node_levels": dict(self.node_levels),
             "tailored": [t.to_dict() for t in self.tailored],
             "metadata": meta,
             "validators": [v.to_dict() for v in self.validators],
@@ -302,124 +341,14 @@ def _raise(problems: list[Problem], source: str | None) -> None:
     raise AssessmentError(problems, source)
 
 
-def _in_scope(
-    pack: Pack, profile: Profile, tailored: Iterable[str]
-) -> frozenset[str]:
-    cut = set(tailored)
-    scope = set()
-    for nid in profile.scope:
-        if nid in cut or any(a in cut for a in pack.ancestors(nid)):
-            continue
-        scope.add(nid)
-    return frozenset(scope)
-
-
-def _leaf_values(
-    pack: Pack,
-    scope: frozenset[str],
-    assessment: Assessment,
-    unrated: str,
-    tag: str | None = None,
-) -> dict[str, dict[int, list[Fraction]]]:
-    """
-    Per in-scope leaf and level: the values of scorable requirements
-    (only those tagged *tag*, if given).
-    """
-    ratings = assessment.ratings_by_id
-    lowest = min(o.value for o in pack.rubric.options)
-    values: dict[str, dict[int, list[Fraction]]] = {}
-    missing = []
-    for req in pack.requirements:
-        if req.node not in scope or (tag is not None and tag not in req.tags):
-            continue
-        rating = ratings.get(req.id)
-        if rating is None and unrated == "error":
-            missing.append(req.id)
-            continue
-        value = lowest if rating is None else pack.rubric.value(rating)
-        bucket = values.setdefault(req.node, {}).setdefault(req.level, [])
-        if value is not None:
-            bucket.append(value)
-    if missing:
-        n = len(missing)
-        raise ScoringError(
-            f"{n} requirement{'s' if n != 1 else ''} in scope "
-            f"{'are' if n != 1 else 'is'} unrated (first: "
-            f"{', '.join(missing[:5])}); rate them, tailor their node out, "
-            "or score with unrated='none' (CLI: --unrated none)",
-            assessment.source,
-        )
-    return values
-
-
-def _aggregate(
-    pack: Pack,
-    profile: Profile,
-    scope: frozenset[str],
-    values: Mapping[str, Mapping[int, list[Fraction]]],
-) -> tuple[dict[int, Fraction], dict[str, dict[int, Fraction]]]:
-    """
-    Root scores per level, and every in-scope node's scores.
-
-    ``weighted-mean`` (the default): a leaf is the mean of its values, a
-    node the renormalised weighted sum of its present children.
-    ``minimum``: a leaf is its lowest value and a node its lowest child
-    (every requirement must be met; weights are not used).
-    """
-    nodes: dict[str, dict[int, Fraction]] = {}
-    levels = pack.level_numbers
-    minimum = pack.method.aggregation == "minimum"
-
-    def visit(nid: str) -> dict[int, Fraction]:
-        node = pack.nodes[nid]
-        out: dict[int, Fraction] = {}
-        if node.is_leaf:
-            for k, vals in values.get(nid, {}).items():
-                if vals:
-                    out[k] = (
-                        min(vals)
-                        if minimum
-                        else sum(vals, Fraction(0)) / len(vals)
-                    )
-        else:
-            kids = [c.id for c in node.children if c.id in scope]
-            child_scores = {c: visit(c) for c in kids}
-            for k in levels:
-                present = [c for c in kids if k in child_scores[c]]
-                if minimum:
-                    if present:
-                        out[k] = min(child_scores[c][k] for c in present)
-                    continue
-                total_w = sum(
-                    (profile.weights[c] for c in present), Fraction(0)
-                )
-                if total_w:
-                    acc = sum(
-                        (
-                            profile.weights[c] * child_scores[c][k]
-                            for c in present
-                        ),
-                        Fraction(0),
-                    )
-                    out[k] = acc / total_w
-        if nid != ROOT:
-            nodes[nid] = dict(sorted(out.items()))
-        return out
-
-    return visit(ROOT), nodes
-
-
-def level_for_score(pack: Pack, s: Fraction) -> tuple[int, Fraction | None]:
-    """The level S reaches under *pack*'s bands, and that band's minimum."""
-    level, band_min = 0, None
-    for band in pack.method.bands:
-        if band.min <= s:
-            level, band_min = band.level, band.min
-    return level, band_min
-
-
 def _band_step(pack: Pack, s: Fraction) -> TraceStep:
     level, band_min = level_for_score(pack, s)
+    if level is None:
+        return TraceStep(
+            "band",
+            f"S = {fmt(s)}; the pack has no level bands",
+            {"score": exact(s), "level": None},
+        )
     if band_min is None:
         first = pack.method.bands[0].min
         return TraceStep(
@@ -433,7 +362,12 @@ def _band_step(pack: Pack, s: Fraction) -> TraceStep:
     return TraceStep(
         "band",
         f"{fmt(band_min)} ≤ S = {fmt(s)}{upper}: level {level} "
-        f"{name.get('zh')} ({name.get('en')})",
+        f"{name.get(pack.language)}"
+        + (
+            f" ({name.get('en')})"
+            if name.get("en") != name.get(pack.language)
+            else ""
+        ),
         {"score": exact(s), "level": level, "min": exact(band_min)},
     )
 
@@ -476,100 +410,96 @@ def score(
 
     .. versionadded:: 0.1.0
     """
-    if unrated not in UNRATED_POLICIES:
-        msg = (
-            f"unrated must be one of {', '.join(UNRATED_POLICIES)} "
-            f"(got {unrated!r})"
-        )
-        raise ValueError(msg)
+    check_unrated_policy(unrated)
     prof = resolve_profile(pack, assessment, profile)
     reports = validate(pack, assessment, profile=prof.id)
     rule_name = rule or assessment.rule or pack.method.rule
-    level_rule = get_rule(rule_name)
-    scope = _in_scope(pack, prof, (t.node for t in assessment.tailoring))
-    if not any(pack.nodes[n].is_leaf for n in scope if n != ROOT):
+    sem = Semantics.of(
+        pack,
+        prof,
+        tailored=(t.node for t in assessment.tailoring),
+        rule=rule_name,
+    )
+    if sem.rule.uses_gate and pack.method.gate is None:
+        raise ScoringError(
+            f"level rule {rule_name!r} needs a gate and pack {pack.id} has "
+            "none; choose a rule without one (e.g. additive)",
+            assessment.source,
+        )
+    if not any(pack.nodes[n].is_leaf for n in sem.scope if n != ROOT):
         raise ScoringError(
             "tailoring leaves nothing in scope to score", assessment.source
         )
-    values = _leaf_values(pack, scope, assessment, unrated)
-    root_scores, nodes = _aggregate(pack, prof, scope, values)
+    ratings = ratings_of(assessment)
+    ev = sem.evaluate(ratings, unrated=unrated, source=assessment.source)
 
     trace: list[TraceStep] = []
     if assessment.tailoring:
         trace.append(_scope_step(assessment.tailoring))
-    level_scores = []
-    for k in pack.level_numbers:
-        if k not in root_scores:
-            trace.append(
-                TraceStep(
-                    "level",
-                    f"level {k}: nothing in scope is scorable at this level "
-                    "(all not applicable); X = 0",
-                    {"level": k, "x": "0", "empty": True},
-                )
-            )
-        level_scores.append(root_scores.get(k, Fraction(0)))
-    outcome = level_rule(tuple(level_scores), pack.method.gate)
     trace.extend(
-        TraceStep("rule", step, {"level": k, "x": exact(level_scores[k - 1])})
-        for k, step in enumerate(outcome.steps, start=1)
+        TraceStep(
+            "level",
+            f"level {k}: nothing in scope is scorable at this level "
+            "(all not applicable); X = 0",
+            {"level": k, "x": "0", "empty": True},
+        )
+        for k in ev.empty
     )
-    trace.append(_band_step(pack, outcome.score))
-    dimensions = _dimensions(
-        pack,
-        profile=prof,
-        scope=scope,
-        assessment=assessment,
-        unrated=unrated,
-        level_rule=level_rule,
+    trace.extend(
+        TraceStep(
+            "rule", step, {"level": k, "x": exact(ev.level_scores[k - 1])}
+        )
+        for k, step in enumerate(ev.outcome.steps, start=1)
     )
+    trace.append(_band_step(pack, ev.score))
+    totals, node_levels = sem.node_totals(ev.nodes)
     return Result(
         pack=pack,
         profile=prof.id,
         rule=rule_name,
         gate=pack.method.gate,
-        level_scores=tuple(level_scores),
-        score=outcome.score,
-        level=level_for_score(pack, outcome.score)[0],
-        counted_levels=outcome.counted,
-        nodes=MappingProxyType(nodes),
+        level_scores=ev.level_scores,
+        score=ev.score,
+        level=ev.level,
+        counted_levels=ev.outcome.counted,
+        nodes=MappingProxyType(
+            {n: MappingProxyType(v) for n, v in ev.nodes.items()}
+        ),
         tailored=assessment.tailoring,
         trace=tuple(trace),
         validators=reports,
         assessment=assessment,
-        dimensions=MappingProxyType(dimensions),
+        dimensions=MappingProxyType(
+            _dimensions(sem, ratings, unrated, assessment.source)
+        ),
+        node_totals=MappingProxyType(totals),
+        node_levels=MappingProxyType(node_levels),
     )
 
 
-def _dimensions(  # noqa: PLR0913 -- the scoring context
-    pack: Pack,
-    *,
-    profile: Profile,
-    scope: frozenset[str],
-    assessment: Assessment,
+def _dimensions(
+    sem: Semantics,
+    ratings: Mapping[str, str | None],
     unrated: str,
-    level_rule: Any,
+    source: str | None,
 ) -> dict[str, DimensionScore]:
-    tags = sorted(
-        {t for r in pack.requirements if r.node in scope for t in r.tags}
-    )
+    pack = sem.pack
+    tags = sorted({t for r in sem.requirements for t in r.tags})
     names = pack.metadata.get("metadata", {}).get("dimensions", {})
     out = {}
     for tag in tags:
-        values = _leaf_values(pack, scope, assessment, unrated, tag)
-        root, _ = _aggregate(pack, profile, scope, values)
-        xs = tuple(root.get(k, Fraction(0)) for k in pack.level_numbers)
+        values = sem.leaf_values(
+            ratings, unrated=unrated, tag=tag, source=source
+        )
+        root, _ = sem.aggregate(values)
+        xs, _ = sem.level_scores(root)
         out[tag] = DimensionScore(
             tag=tag,
             name=Text.from_data(names.get(tag))
             if tag in names
             else Text(en=tag),
             level_scores=dict(sorted(root.items())),
-            score=level_rule(xs, pack.method.gate).score,
-            requirements=sum(
-                1
-                for r in pack.requirements
-                if r.node in scope and tag in r.tags
-            ),
+            score=sem.fold(xs).score,
+            requirements=sum(1 for r in sem.requirements if tag in r.tags),
         )
     return out

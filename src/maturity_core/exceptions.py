@@ -209,19 +209,24 @@ class UnknownRequirementError(AssessmentError, KeyError):
 
 class UnknownRuleError(MaturityCoreError, LookupError):
     """
-    No level rule is registered under the requested name.
+    No level rule (or aggregation) is registered under the requested
+    name.
 
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, name: str, known: Sequence[str]):
-        super().__init__(name, tuple(known))
+    def __init__(
+        self, name: str, known: Sequence[str], kind: str = "level rule"
+    ):
+        super().__init__(name, tuple(known), kind)
         self.name = name
         self.known = tuple(known)
+        self.kind = kind
 
     def __str__(self) -> str:
         return (
-            f"unknown level rule {self.name!r}; registered rules: "
+            f"unknown {self.kind} {self.name!r}; registered "
+            f"{'rules' if self.kind == 'level rule' else self.kind + 's'}: "
             f"{', '.join(self.known)}"
         )
 
