@@ -337,10 +337,18 @@ def packs(draw: Any) -> dict[str, Any]:
 # Assessments
 
 
-def rating_ids(data: Mapping[str, Any]) -> list[str]:
-    """The rating ids a rater may use for *data* (``na`` if allowed)."""
-    ids = [r["id"] for r in data["rubric"]["ratings"]]
-    if data["rubric"].get("na", {}).get("allowed"):
+def rating_ids(
+    data: Mapping[str, Any], req: Mapping[str, Any] | None = None
+) -> list[str]:
+    """
+    The rating ids a rater may use for *req* of *data* (``na`` if
+    allowed): those of the requirement's rubric, the main one by default.
+    """
+    rubric = data["rubric"]
+    if req is not None and "rubric" in req:
+        rubric = data["rubrics"][req["rubric"]]
+    ids = [r["id"] for r in rubric["ratings"]]
+    if rubric.get("na", {}).get("allowed"):
         ids.append("na")
     return ids
 
@@ -426,7 +434,10 @@ def assessments_for(
     if draw(st.booleans()):
         out["pack_version"] = data["version"]
     if draw(st.booleans()):
-        out["rule"] = draw(st.sampled_from(RULES))
+        method = data["method"]
+        out["rule"] = draw(
+            st.sampled_from(method.get("rules") or [method["rule"]])
+        )
     if draw(st.booleans()):
         out["metadata"] = {
             "organisation": draw(st.sampled_from(["ACME", "某某公司"])),
@@ -438,9 +449,8 @@ def assessments_for(
         tailoring = draw(_tailoring(data, profile))
         if tailoring:
             out["tailoring"] = tailoring
-    allowed = rating_ids(data)
     out["ratings"] = [
-        draw(_rating_entry(req, allowed))
+        draw(_rating_entry(req, rating_ids(data, req)))
         for req in in_scope_requirements(data, profile)
     ]
     return out
@@ -460,3 +470,155 @@ def packs_and_assessments(
     """A valid pack's data and a complete assessment dict for it."""
     data = draw(packs())
     return data, draw(assessments_for(data, tailor=tailor))
+
+
+# ---------------------------------------------------------------------------
+# Packs of other shapes: every aggregation, rule and rubric arrangement
+
+#: Rules of the tests, registered by :func:`register_test_rules`: a
+#: monotone pack rule with and without a vectorised fold, and one that
+#: is not monotone.
+TEST_RULES = (
+    "test-leading-passes",
+    "test-leading-passes-slow",
+    "test-spread",
+)
+#: Every rule the general packs draw from.
+ALL_RULES = (
+    "cumulative-gated",
+    "cumulative-gated-unit",
+    "additive",
+    *TEST_RULES,
+)
+
+
+def _leading_passes(xs, gate):
+    """S = how many levels from level 1 up meet the gate."""
+    import maturity_core as mc
+
+    passed = 0
+    for x in xs:
+        if x < gate:
+            break
+        passed += 1
+    return mc.RuleOutcome(
+        Fraction(passed), min(passed + 1, len(xs)), ("leading passes",)
+    )
+
+
+def _leading_passes_vector(np, x, gate, denominator):
+    run = np.cumprod(x >= gate, axis=1).sum(axis=1)
+    return run * denominator, np.minimum(run + 1, x.shape[1])
+
+
+def _spread(xs, gate):
+    """S = the largest level score less the smallest, plus 1 (not
+    monotone)."""
+    import maturity_core as mc
+
+    del gate
+    return mc.RuleOutcome(max(xs) - min(xs) + 1, len(xs), ("spread",))
+
+
+def register_test_rules() -> None:
+    """Register :data:`TEST_RULES` (again, harmlessly)."""
+    import maturity_core as mc
+
+    mc.register_rule(
+        mc.LevelRule(
+            "test-leading-passes",
+            _leading_passes,
+            vector_fold=_leading_passes_vector,
+            monotone=True,
+        ),
+        replace=True,
+    )
+    mc.register_rule(
+        mc.LevelRule("test-leading-passes-slow", _leading_passes, monotone=True),
+        replace=True,
+    )
+    mc.register_rule(mc.LevelRule("test-spread", _spread), replace=True)
+
+
+TAGGED_RUBRICS = {
+    "yes-no": {
+        "name": {"en": "Yes or no", "zh": "是否"},
+        "ratings": [
+            {"id": "yes", "value": "1", "name": {"en": "Yes", "zh": "是"}},
+            {"id": "no", "value": "0", "name": {"en": "No", "zh": "否"}},
+        ],
+    },
+    "quarters": {
+        "ratings": [
+            {"id": f"q{i}", "value": f"{i}/4", "name": {"en": f"{i}/4"}}
+            for i in range(4, -1, -1)
+        ],
+    },
+}
+
+
+def depth_of(data: Mapping[str, Any]) -> int:
+    """The depth of the deepest node."""
+
+    def depth(nodes: Sequence[Mapping[str, Any]]) -> int:
+        return max((1 + depth(n.get("children", [])) for n in nodes), default=0)
+
+    return depth(data["nodes"])
+
+
+@st.composite
+def general_packs(draw: Any) -> dict[str, Any]:
+    """
+    :func:`packs`, varied further: either aggregation, any built-in rule
+    or a pack rule (with or without a vectorised fold, monotone or not),
+    the additive rule with or without gate and bands, further named
+    rubrics some requirements use, and named tiers.
+    """
+    data = draw(packs())
+    method = data["method"]
+    method["aggregation"] = draw(st.sampled_from(["weighted-mean", "minimum"]))
+    rule = draw(st.sampled_from(ALL_RULES))
+    method["rule"] = rule
+    if rule == "additive":
+        if draw(st.booleans()):
+            del method["gate"]
+        if draw(st.integers(0, 2)) == 0:
+            del method["bands"]
+    if "gate" in method:
+        method["rules"] = list(ALL_RULES)
+    else:
+        method["rules"] = ["additive"]
+    if draw(st.booleans()):
+        names = draw(
+            st.lists(
+                st.sampled_from(sorted(TAGGED_RUBRICS)), min_size=1, unique=True
+            )
+        )
+        data["rubrics"] = {}
+        for name in names:
+            rubric = dict(TAGGED_RUBRICS[name])
+            if draw(st.booleans()):
+                rubric["na"] = {"allowed": True}
+            data["rubrics"][name] = rubric
+        for req in data["requirements"]:
+            choice = draw(st.sampled_from([None, *names]))
+            if choice is not None:
+                req["rubric"] = choice
+    if draw(st.booleans()):
+        data["tiers"] = [
+            {"id": f"tier{d}", "name": {"en": f"Tier {d}", "zh": f"层{d}"}}
+            for d in range(1, depth_of(data) + 1)
+        ]
+    return data
+
+
+@st.composite
+def general_packs_and_assessments(
+    draw: Any, *, tailor: bool = True
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A general pack's data and a complete assessment dict for it."""
+    data = draw(general_packs())
+    return data, draw(assessments_for(data, tailor=tailor))
+
+
+register_test_rules()

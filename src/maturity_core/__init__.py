@@ -82,6 +82,7 @@ from ._model import (
     RatingOption,
     Requirement,
     Rubric,
+    Tier,
 )
 from ._overlay import OverlayInfo, apply_overlay
 from ._packs import (
@@ -112,7 +113,17 @@ from ._report import (
     to_html,
     to_markdown,
 )
-from ._rules import RuleOutcome, get_rule, register_rule, rule_names
+from ._rules import (
+    Aggregation,
+    LevelRule,
+    RuleOutcome,
+    Scenario,
+    get_aggregation,
+    get_rule,
+    register_rule,
+    rule_names,
+)
+from ._semantics import Evaluation, Semantics
 from ._scoring import (
     DimensionScore,
     Result,
@@ -140,6 +151,7 @@ from .exceptions import (
 
 
 __all__ = [
+    "Aggregation",
     "AgreementStats",
     "Assessment",
     "AssessmentError",
@@ -159,6 +171,7 @@ __all__ = [
     "DimensionScore",
     "Disagreement",
     "Distribution",
+    "Evaluation",
     "Evidence",
     "Gap",
     "GapAnalysis",
@@ -170,6 +183,7 @@ __all__ = [
     "InvalidPackError",
     "LeafStanding",
     "Level",
+    "LevelRule",
     "Lifecycle",
     "MaturityCoreError",
     "Method",
@@ -199,11 +213,14 @@ __all__ = [
     "Result",
     "Rubric",
     "RuleOutcome",
+    "Scenario",
     "ScoringError",
+    "Semantics",
     "Status",
     "SubdomainDiagnosis",
     "Tailoring",
     "Text",
+    "Tier",
     "TraceStep",
     "UNRATED_CODE",
     "UnknownRequirementError",
@@ -228,6 +245,7 @@ __all__ = [
     "find_crosswalk",
     "font_subset",
     "gap_analysis",
+    "get_aggregation",
     "get_rule",
     "improvement_plan",
     "iter_assessment_problems",

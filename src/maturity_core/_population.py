@@ -428,7 +428,7 @@ def weight_sensitivity(pack: Pack, result: Result) -> list[WeightSensitivity]:
             WeightSensitivity(
                 node=node,
                 weight=w,
-                down=down[0] if down else None,
+                down=-down[0] if down else None,
                 up=up[0] if up else None,
                 level_down=down[1] if down else None,
                 level_up=up[1] if up else None,
@@ -451,7 +451,10 @@ def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
 ) -> tuple[Fraction, int, bool] | None:
     if limit == 0:
         return None
-    probes = (Fraction(0), limit / 2, limit)
+    # Presence is fixed on the open interval (0, limit), where every X_k
+    # is a ratio of linear functions of δ; at its ends a weight may reach
+    # 0 and a node drop out, so the ends are evaluated, never fitted.
+    probes = (limit / 4, limit / 2, 3 * limit / 4)
     xs = [_x_at(pack, result, node, d) for d in probes]
     forms = [
         _fit([(probes[i], xs[i][k]) for i in range(3)])
@@ -507,7 +510,9 @@ def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
     previous = Fraction(0)
     for c in points:
         for probe in ((previous + c) / 2, c):
-            _, level = _level(pack, result.rule, x_of(probe))
+            _, level = _level(
+                pack, result.rule, _x_at(pack, result, node, probe)
+            )
             if level != result.level:
                 return (probe if probe == c else previous), level, exact
         previous = c
