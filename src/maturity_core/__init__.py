@@ -105,7 +105,7 @@ from ._population import (
 from ._questionnaire import read_questionnaire, write_questionnaire
 from ._report import (
     Report,
-    SubdomainDiagnosis,
+    NodeDiagnosis,
     build_report,
     font_subset,
     population_radar_png,
@@ -192,6 +192,7 @@ __all__ = [
     "NA_CODE",
     "Node",
     "NodeChange",
+    "NodeDiagnosis",
     "NodeScores",
     "NotCarried",
     "OverlayInfo",
@@ -217,7 +218,6 @@ __all__ = [
     "ScoringError",
     "Semantics",
     "Status",
-    "SubdomainDiagnosis",
     "Tailoring",
     "Text",
     "Tier",

@@ -103,18 +103,24 @@ def render_result(
     nodes.add_column("Node")
     for lv in pack.levels:
         nodes.add_column(f"L{lv.number}", justify="right")
+    nodes.add_column("Total", justify="right")
+    if pack.has_levels:
+        nodes.add_column("Level", justify="right")
 
     def add(node: Node, depth: int) -> None:
         if node.id != ROOT:
             if node.id not in result.nodes:
                 return
             scores = result.nodes[node.id]
+            own = [_two(result.node_totals.get(node.id))]
+            if pack.has_levels:
+                own.append(str(result.node_levels.get(node.id)))
             nodes.add_row(
                 "  " * depth + node.name.get(lang),
                 *(_two(scores.get(lv.number)) for lv in pack.levels),
+                *own,
             )
-        # A domain whose only child is a subdomain of the same name is
-        # shown once.
+        # A node whose only child is a leaf of the same name is shown once.
         if (
             len(node.children) == 1
             and node.children[0].name == node.name
@@ -128,9 +134,14 @@ def render_result(
     console.print(nodes)
 
     name = result.level_name
+    reached = (
+        "the pack has no level bands"
+        if result.level is None
+        else f"level {result.level}: {name.get(lang)}"
+    )
     console.print(
         f"Score S = {decimal(result.score)} (exact {exact(result.score)}); "
-        f"level {result.level}: {name.get(lang)}"
+        f"{reached}"
     )
     console.print("Trace:")
     for step in result.trace:

@@ -1,12 +1,14 @@
 """
 Diagnostic reports: what an assessor hands the assessed organisation.
 
-The shape follows today's practice (seed 002): a summary, the per-level
-score table, a radar chart of domain scores per level (各等级能力域得分维度
-图), for each subdomain its current state, gap and predicted level (现状描述,
-差距分析, 成熟度预计), and the improvement list.  Markdown and a
-self-contained HTML page (the chart embedded, nothing fetched at view time)
-come from one data structure, which is also available as JSON.
+The shape follows today's practice of diagnostic reports: a summary, the
+per-level score table, a radar chart of the charted tier's scores per
+level, for each leaf its current state, gap and predicted level, and the
+improvement list.  The title, the tiers and the languages come from the
+pack; the core's own words come from a small message catalogue.
+Markdown and a self-contained HTML page (the chart embedded, nothing
+fetched at view time) come from one data structure, also available as
+JSON.
 """
 
 from __future__ import annotations
@@ -22,14 +24,17 @@ import attrs
 from ._format import decimal, exact
 from ._gaps import gap_analysis, improvement_plan
 from ._model import ROOT, Pack
-from ._scoring import Result, level_for_score
+from ._scoring import Result
+from ._text import is_language_tag
 from .exceptions import MaturityCoreError, ScoringError
 
 
+#: The languages of the core's message catalogue; any other language
+#: takes its words from the pack and the catalogue's English.
 LANGS = ("zh", "en")
 
 _LABELS = {
-    "title": ("智能制造能力成熟度诊断报告", "Maturity diagnostic report"),
+    "title": ("诊断报告", "Diagnostic report"),
     "summary": ("概要", "Summary"),
     "organisation": ("受评估方", "Organisation"),
     "date": ("评估日期", "Date"),
@@ -41,12 +46,15 @@ _LABELS = {
     "score": ("总分 S", "Score S"),
     "level": ("成熟度等级", "Level"),
     "levels": ("各等级得分", "Scores by level"),
-    "radar": ("各等级能力域得分维度图", "Domain scores by level"),
-    "domains": ("能力域得分", "Domain scores"),
-    "subdomains": ("能力子域诊断分析", "Subdomain diagnosis"),
+    "radar": ("各等级{tier}得分图", "{tier} scores by level"),
+    "population_radar": (
+        "各等级{tier}平均得分", "Population mean of {tier} scores by level"
+    ),
+    "diagnosis": ("{tier}诊断分析", "{tier} diagnosis"),
     "current": ("现状描述", "Current state"),
     "gap": ("差距分析", "Gap analysis"),
-    "predicted": ("成熟度预计", "Predicted level"),
+    "predicted": ("预计等级", "Predicted level"),
+    "total": ("总分", "total"),
     "plan": ("改进提升建议", "Improvement list"),
     "dimensions": ("维度得分", "Dimension scores"),
     "none": ("无", "none"),
@@ -68,37 +76,41 @@ _LABELS = {
 }
 
 
-def _t(key: str, lang: str) -> str:
+def _t(key: str, lang: str, **fields: str) -> str:
     zh, en = _LABELS[key]
-    return zh if lang == "zh" else en
+    text = zh if lang.split("-")[0].lower() == "zh" else en
+    return text.format(**fields) if fields else text
 
 
 @attrs.frozen
-class SubdomainDiagnosis:
+class NodeDiagnosis:
     """
-    One subdomain's current state, gap and predicted level.
+    One leaf's current state, gap and predicted level.
 
-    ``level`` is the level the subdomain alone reaches under the pack's
-    rule and bands (its own scores per level folded like X_k).
+    ``total`` and ``level`` are the leaf's own total and level from the
+    result (the pack's rule applied to its scores per level);
+    ``predicted_level`` is its level after the improvement plan.
 
-    .. versionadded:: 0.1.0
+    .. versionadded:: 0.2.0
     """
 
     node: str
     name: str
-    domain: str
+    parent: str
     scores: dict[int, Fraction]
-    level: int
+    total: Fraction
+    level: int | None
     gaps: tuple[tuple[str, str, str | None, str], ...]
-    predicted_level: int
+    predicted_level: int | None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (exact strings)."""
         return {
             "node": self.node,
             "name": self.name,
-            "domain": self.domain,
+            "parent": self.parent,
             "scores": {str(k): exact(v) for k, v in self.scores.items()},
+            "total": exact(self.total),
             "level": self.level,
             "gaps": [
                 {"requirement": r, "text": t, "rating": g, "level": lv}
@@ -118,13 +130,16 @@ class Report:
 
     lang: str
     result: Result
-    target: int
-    domains: tuple[tuple[str, str, dict[int, Fraction]], ...]
-    subdomains: tuple[SubdomainDiagnosis, ...]
+    target: int | None
+    charted: tuple[tuple[str, str, dict[int, Fraction]], ...]
+    diagnoses: tuple[NodeDiagnosis, ...]
     plan: tuple[tuple[str, str, str | None, str], ...]
     plan_level: int | None
     plan_score: Fraction | None
     plan_note: str | None
+    title: str = ""
+    chart_tier: str = ""
+    leaf_tier: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data, following ``report.schema.json``."""
@@ -133,6 +148,8 @@ class Report:
         return {
             "format": 1,
             "lang": self.lang,
+            "title": self.title,
+            "tiers": {"chart": self.chart_tier, "leaf": self.leaf_tier},
             "summary": {
                 "organisation": meta.organisation,
                 "date": meta.date,
@@ -153,15 +170,15 @@ class Report:
                     r.pack.level_numbers, r.level_scores, strict=True
                 )
             },
-            "domains": [
+            "charted": [
                 {
                     "node": node,
                     "name": name,
                     "scores": {str(k): exact(v) for k, v in scores.items()},
                 }
-                for node, name, scores in self.domains
+                for node, name, scores in self.charted
             ],
-            "subdomains": [s.to_dict() for s in self.subdomains],
+            "diagnoses": [s.to_dict() for s in self.diagnoses],
             "dimensions": {
                 tag: d.to_dict() for tag, d in r.dimensions.items()
             },
@@ -180,65 +197,70 @@ class Report:
         }
 
 
-def _node_level(pack: Pack, rule: str, scores: dict[int, Fraction]) -> int:
-    from ._rules import get_rule  # noqa: PLC0415
-
-    xs = tuple(scores.get(k, Fraction(0)) for k in pack.level_numbers)
-    s = get_rule(rule)(xs, pack.method.gate).score
-    return level_for_score(pack, s)[0]
-
-
 def build_report(
-    pack: Pack, result: Result, *, lang: str = "zh", target: int | None = None
+    pack: Pack,
+    result: Result,
+    *,
+    lang: str | None = None,
+    target: int | None = None,
 ) -> Report:
     """
-    Gather a diagnostic report of *result*: domains per level, each
-    subdomain's state, gap and predicted level, and a minimal improvement
-    plan to *target* (default: the next level).
+    Gather a diagnostic report of *result*: the charted tier's scores per
+    level, each leaf's state, gap and predicted level, and a minimal
+    improvement plan to *target* (default: the next level).
+
+    *lang* is any BCP 47 tag; texts come from the pack in that language
+    (falling back to English) and the core's words from its catalogue
+    (Chinese or English).  The default is the pack's main language.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 Tiers, title and node levels from the pack
+       and the result; any language.
     """
-    if lang not in LANGS:
-        msg = f"lang must be one of {', '.join(LANGS)} (got {lang!r})"
+    lang = lang or pack.language
+    if not is_language_tag(lang):
+        msg = f"lang must be a BCP 47 language tag such as zh or en (got {lang!r})"
         raise ValueError(msg)
     top = max(pack.level_numbers)
-    target = min(target or result.level + 1, top)
-    domains = tuple(
+    charted = tuple(
         (n.id, n.name.get(lang), dict(result.nodes[n.id]))
-        for n in pack.root.walk()
-        if n.kind == "domain" and n.id in result.nodes
+        for n in pack.nodes_at(pack.chart_depth)
+        if n.id in result.nodes
     )
     note: str | None = None
-    try:
-        plan = improvement_plan(pack, result, target=target)
-    except ScoringError as e:
-        plan, note = None, f"{_t('unreachable', lang)}: {e}"
+    plan = None
+    if pack.has_levels:
+        target = min(target or (result.level or 0) + 1, top)
+        try:
+            plan = improvement_plan(pack, result, target=target)
+        except ScoringError as e:
+            note = f"{_t('unreachable', lang)}: {e}"
+    else:
+        target = None
     ratings = result.assessment.ratings_by_id
     analysis = gap_analysis(pack, result, target=target)
     gaps_by_leaf: dict[str, list[Any]] = {}
     for gap in analysis.gaps:
         gaps_by_leaf.setdefault(gap.node, []).append(gap)
-    subdomains = []
+    diagnoses = []
     for node in pack.root.walk():
         if node.id == ROOT or not node.is_leaf or node.id not in result.nodes:
             continue
         parent = pack.parents[node.id]
-        scores = dict(result.nodes[node.id])
-        # The subdomain after the improvement plan (unchanged without one).
-        predicted = dict(plan.result.nodes[node.id]) if plan else scores
         leaf_gaps = sorted(
             gaps_by_leaf.get(node.id, []),
             key=lambda g: (g.level, g.requirement),
         )
-        subdomains.append(
-            SubdomainDiagnosis(
+        diagnoses.append(
+            NodeDiagnosis(
                 node=node.id,
                 name=node.name.get(lang),
-                domain=pack.nodes[parent].name.get(lang)
+                parent=pack.nodes[parent].name.get(lang)
                 if parent != ROOT
                 else "",
-                scores=scores,
-                level=_node_level(pack, result.rule, scores),
+                scores=dict(result.nodes[node.id]),
+                total=result.node_totals[node.id],
+                level=result.node_levels[node.id],
                 gaps=tuple(
                     (
                         g.requirement,
@@ -248,7 +270,9 @@ def build_report(
                     )
                     for g in leaf_gaps
                 ),
-                predicted_level=_node_level(pack, result.rule, predicted),
+                predicted_level=(plan.result if plan else result).node_levels[
+                    node.id
+                ],
             )
         )
     plan_rows = tuple(
@@ -260,16 +284,22 @@ def build_report(
         )
         for u in (plan.upgrades if plan else ())
     )
+    title = (
+        pack.report_title if pack.report_title.items else pack.title
+    ).get(lang) or _t("title", lang)
     return Report(
         lang=lang,
         result=result,
         target=target,
-        domains=domains,
-        subdomains=tuple(subdomains),
+        charted=charted,
+        diagnoses=tuple(diagnoses),
         plan=plan_rows,
         plan_level=plan.level if plan else None,
         plan_score=plan.score if plan else None,
         plan_note=note,
+        title=title,
+        chart_tier=pack.tier(pack.chart_depth).name.get(lang),
+        leaf_tier=pack.tier(pack.max_depth).name.get(lang),
     )
 
 
@@ -339,8 +369,8 @@ def radar_png(report: Report) -> bytes:
     """
     return _radar(
         report.result.pack,
-        [(name, scores) for _, name, scores in report.domains],
-        title=_t("radar", report.lang),
+        [(name, scores) for _, name, scores in report.charted],
+        title=_t("radar", report.lang, tier=report.chart_tier),
         lang=report.lang,
     )
 
@@ -349,35 +379,37 @@ def population_radar_png(
     pack: Pack,
     summary: Any,
     *,
-    kind: str = "domain",
-    lang: str = "zh",
+    depth: int | None = None,
+    lang: str | None = None,
     title: str | None = None,
 ) -> bytes:
     """
-    A population radar: the mean score of every node of *kind* at each
-    level, from :func:`summarise_population` (given the ratings codes).
+    A population radar: the mean score of every node at *depth* (the
+    pack's charted tier by default) at each level, from
+    :func:`summarise_population` (given the ratings codes).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 *depth* replaces *kind*.
     """
+    lang = lang or pack.language
+    depth = depth or pack.chart_depth
     series = [
         (
             pack.nodes[node].name.get(lang),
             {level: dist.mean for level, dist in dists.items()},
         )
         for node, dists in summary.nodes.items()
-        if pack.nodes[node].kind == kind
+        if pack.depths[node] == depth
     ]
+    tier = pack.tier(depth).name.get(lang)
     if not series:
         msg = (
-            f"the summary has no {kind} scores; summarise the population "
-            "with its codes (summarise_population(batch, codes))"
+            f"the summary has no {tier} scores (depth {depth}); summarise "
+            "the population with its codes (summarise_population(batch, "
+            "codes))"
         )
         raise ValueError(msg)
-    default = (
-        "人群各等级能力域平均得分"
-        if lang == "zh"
-        else "Population mean by level"
-    )
+    default = _t("population_radar", lang, tier=tier)
     return _radar(pack, series, title=title or default, lang=lang)
 
 
@@ -445,12 +477,17 @@ def _radar(
 def _rows(report: Report) -> list[tuple[str, str, str, str]]:
     r = report.result
     lang = report.lang
+    gate = r.gate if r.semantics.rule.uses_gate else None
     return [
         (
             str(lv.number),
             lv.name.get(lang),
             decimal(x),
-            _t("pass", lang) if x >= r.gate else _t("fail", lang),
+            ""
+            if gate is None
+            else _t("pass", lang)
+            if x >= gate
+            else _t("fail", lang),
         )
         for lv, x in zip(r.pack.levels, r.level_scores, strict=True)
     ]
@@ -460,6 +497,14 @@ def _summary(report: Report) -> list[tuple[str, str]]:
     r = report.result
     lang = report.lang
     meta = r.assessment.metadata
+    rule = r.rule if r.gate is None else (
+        f"{r.rule} ({_t('gate', lang)} {decimal(r.gate)})"
+    )
+    level = (
+        []
+        if r.level is None
+        else [(_t("level", lang), f"{r.level} {r.level_name.get(lang)}")]
+    )
     return [
         (_t("organisation", lang), meta.organisation or "—"),
         (_t("date", lang), meta.date or "—"),
@@ -473,10 +518,35 @@ def _summary(report: Report) -> list[tuple[str, str]]:
             _t("profile", lang),
             f"{r.pack.profiles[r.profile].name.get(lang)} ({r.profile})",
         ),
-        (_t("rule", lang), f"{r.rule} ({_t('gate', lang)} {decimal(r.gate)})"),
+        (_t("rule", lang), rule),
         (_t("score", lang), f"{decimal(r.score)} ({exact(r.score)})"),
-        (_t("level", lang), f"{r.level} {r.level_name.get(lang)}"),
+        *level,
     ]
+
+
+def _heading(diagnosis: NodeDiagnosis) -> str:
+    if not diagnosis.parent or diagnosis.parent == diagnosis.name:
+        return diagnosis.name
+    return f"{diagnosis.parent} / {diagnosis.name}"
+
+
+def _state(report: Report, diagnosis: NodeDiagnosis) -> str:
+    lang = report.lang
+    scores = ", ".join(
+        f"L{k} {decimal(v)}" for k, v in sorted(diagnosis.scores.items())
+    )
+    state = f"{scores}; {_t('total', lang)} {decimal(diagnosis.total)}"
+    if diagnosis.level is not None:
+        state += f"; {_t('level', lang)} {diagnosis.level}"
+    return state
+
+
+def _plan_line(report: Report) -> str:
+    lang = report.lang
+    return (
+        f"{_t('level', lang)} {report.target}: {len(report.plan)} → "
+        f"S = {decimal(report.plan_score or Fraction(0))}"
+    )
 
 
 def _md_cell(text: str) -> str:
@@ -492,18 +562,19 @@ def to_markdown(report: Report, *, chart: str | None = None) -> str:
     """
     lang = report.lang
     levels = report.result.pack.levels
-    out = [f"# {_t('title', lang)}", "", f"## {_t('summary', lang)}", ""]
+    radar = _t("radar", lang, tier=report.chart_tier)
+    out = [f"# {report.title}", "", f"## {_t('summary', lang)}", ""]
     out += ["| | |", "|---|---|"]
     out += [f"| {k} | {_md_cell(v)} |" for k, v in _summary(report)]
     out += ["", f"## {_t('levels', lang)}", ""]
     out += ["| # | | X | |", "|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in _rows(report)]
-    out += ["", f"## {_t('radar', lang)}", ""]
+    out += ["", f"## {radar}", ""]
     if chart:
-        out += [f"![{_t('radar', lang)}]({chart})", ""]
+        out += [f"![{radar}]({chart})", ""]
     out += ["| | " + " | ".join(lv.name.get(lang) for lv in levels) + " |"]
     out += ["|---|" + "---|" * len(levels)]
-    for _, name, scores in report.domains:
+    for _, name, scores in report.charted:
         cells = [
             decimal(scores[lv.number]) if lv.number in scores else ""
             for lv in levels
@@ -516,15 +587,10 @@ def to_markdown(report: Report, *, chart: str | None = None) -> str:
             f"| {d.name.get(lang)} | {decimal(d.score)} |"
             for d in report.result.dimensions.values()
         ]
-    out += ["", f"## {_t('subdomains', lang)}", ""]
-    for sub in report.subdomains:
-        out += [f"### {sub.domain} / {sub.name}", ""]
-        state = ", ".join(
-            f"L{k} {decimal(v)}" for k, v in sorted(sub.scores.items())
-        )
-        out.append(
-            f"- **{_t('current', lang)}**: {state}; {_t('level', lang)} {sub.level}"
-        )
+    out += ["", f"## {_t('diagnosis', lang, tier=report.leaf_tier)}", ""]
+    for sub in report.diagnoses:
+        out += [f"### {_heading(sub)}", ""]
+        out.append(f"- **{_t('current', lang)}**: {_state(report, sub)}")
         if sub.gaps:
             out.append(f"- **{_t('gap', lang)}**:")
             out += [
@@ -533,14 +599,15 @@ def to_markdown(report: Report, *, chart: str | None = None) -> str:
             ]
         else:
             out.append(f"- **{_t('gap', lang)}**: {_t('no_gap', lang)}")
-        out += [f"- **{_t('predicted', lang)}**: {sub.predicted_level}", ""]
+        if sub.predicted_level is not None:
+            out.append(f"- **{_t('predicted', lang)}**: {sub.predicted_level}")
+        out.append("")
     out += [f"## {_t('plan', lang)}", ""]
     if report.plan_note:
         out += [report.plan_note, ""]
-    else:
+    elif report.target is not None:
         out += [
-            f"{_t('level', lang)} {report.target}: {len(report.plan)} → "
-            f"S = {decimal(report.plan_score or Fraction(0))}",
+            _plan_line(report),
             "",
             f"| {_t('requirement', lang)} | | {_t('rating', lang)} | {_t('to', lang)} |",
             "|---|---|---|---|",
@@ -564,10 +631,11 @@ def to_html(report: Report) -> str:
     lang = report.lang
     png = base64.b64encode(radar_png(report)).decode("ascii")
     levels = report.result.pack.levels
+    radar = _t("radar", lang, tier=report.chart_tier)
     parts = [
-        f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'>",
+        f"<!doctype html><html lang='{e(lang)}'>",
         "<head><meta charset='utf-8'>",
-        f"<title>{e(_t('title', lang))}</title>",
+        f"<title>{e(report.title)}</title>",
         "<style>@font-face{font-family:'ReportCJK';src:url(data:font/otf;"
         "base64,@@FONT@@) format('opentype')}"
         "body{font-family:'ReportCJK',sans-serif;"
@@ -575,7 +643,7 @@ def to_html(report: Report) -> str:
         "collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.3em "
         ".6em;vertical-align:top}th{background:#f0f0f0}.fail{color:#b00}"
         ".pass{color:#070}img{max-width:640px}</style></head><body>",
-        f"<h1>{e(_t('title', lang))}</h1>",
+        f"<h1>{e(report.title)}</h1>",
         f"<h2>{e(_t('summary', lang))}</h2><table>",
     ]
     parts += [
@@ -590,14 +658,14 @@ def to_html(report: Report) -> str:
         )
     parts += [
         "</table>",
-        f"<h2>{e(_t('radar', lang))}</h2>",
-        f"<img id='radar' alt='{e(_t('radar', lang))}' "
+        f"<h2>{e(radar)}</h2>",
+        f"<img id='radar' alt='{e(radar)}' "
         f"src='data:image/png;base64,{png}'>",
         "<table><tr><th></th>",
     ]
     parts += [f"<th>{e(lv.name.get(lang))}</th>" for lv in levels]
     parts.append("</tr>")
-    for _, name, scores in report.domains:
+    for _, name, scores in report.charted:
         parts.append(f"<tr><td>{e(name)}</td>")
         parts += [
             f"<td>{decimal(scores[lv.number]) if lv.number in scores else ''}</td>"
@@ -612,15 +680,14 @@ def to_html(report: Report) -> str:
             for d in report.result.dimensions.values()
         ]
         parts.append("</table>")
-    parts.append(f"<h2>{e(_t('subdomains', lang))}</h2>")
-    for sub in report.subdomains:
-        state = ", ".join(
-            f"L{k} {decimal(v)}" for k, v in sorted(sub.scores.items())
-        )
-        parts.append(f"<h3>{e(sub.domain)} / {e(sub.name)}</h3><ul>")
+    parts.append(
+        f"<h2>{e(_t('diagnosis', lang, tier=report.leaf_tier))}</h2>"
+    )
+    for sub in report.diagnoses:
+        parts.append(f"<h3>{e(_heading(sub))}</h3><ul>")
         parts.append(
-            f"<li><b>{e(_t('current', lang))}</b>: {e(state)}; "
-            f"{e(_t('level', lang))} {sub.level}</li>"
+            f"<li><b>{e(_t('current', lang))}</b>: "
+            f"{e(_state(report, sub))}</li>"
         )
         if sub.gaps:
             parts.append(f"<li><b>{e(_t('gap', lang))}</b><ul>")
@@ -633,17 +700,17 @@ def to_html(report: Report) -> str:
             parts.append(
                 f"<li><b>{e(_t('gap', lang))}</b>: {e(_t('no_gap', lang))}</li>"
             )
-        parts.append(
-            f"<li><b>{e(_t('predicted', lang))}</b>: {sub.predicted_level}</li></ul>"
-        )
+        if sub.predicted_level is not None:
+            parts.append(
+                f"<li><b>{e(_t('predicted', lang))}</b>: "
+                f"{sub.predicted_level}</li>"
+            )
+        parts.append("</ul>")
     parts.append(f"<h2>{e(_t('plan', lang))}</h2>")
     if report.plan_note:
         parts.append(f"<p>{e(report.plan_note)}</p>")
-    else:
-        parts.append(
-            f"<p>{e(_t('level', lang))} {report.target}: {len(report.plan)} → "
-            f"S = {decimal(report.plan_score or Fraction(0))}</p><table>"
-        )
+    elif report.target is not None:
+        parts.append(f"<p>{e(_plan_line(report))}</p><table>")
         parts += [
             f"<tr><td><code>{e(rid)}</code></td><td>{e(text)}</td>"
             f"<td>{e(old or '—')}</td><td>{e(new)}</td></tr>"

@@ -31,6 +31,7 @@ from ._render import (
     render_validation,
 )
 from ._scoring import UNRATED_POLICIES, score, validate
+from ._text import is_language_tag
 from .exceptions import (
     AssessmentError,
     MaturityCoreError,
@@ -86,12 +87,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     )
     p.add_argument("pack", help="installed pack id, or a pack directory")
     p.add_argument("--profile", help="weight profile (default: the pack's)")
-    p.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default="zh",
-        help="language of names and labels (default: zh)",
-    )
+    _lang_option(p)
     p.add_argument(
         "--format",
         choices=("json", "xlsx", "csv"),
@@ -119,12 +115,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         help="apply an overlay file to the pack (repeatable)",
     )
     _format_option(p)
-    p.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default="zh",
-        help="language of names and labels (default: zh)",
-    )
+    _lang_option(p)
     p.add_argument("-o", "--output", type=Path, help="write to this file")
 
     p = sub.add_parser(
@@ -158,12 +149,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument("assessment", type=Path)
     _pack_options(p)
     p.add_argument("--format", choices=("md", "html", "json"), default="md")
-    p.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default="zh",
-        help="language of names and labels (default: zh)",
-    )
+    _lang_option(p)
     p.add_argument("--target", type=int, help="plan target level")
     p.add_argument(
         "-o",
@@ -362,6 +348,23 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     return parser
 
 
+def _language(text: str) -> str:
+    if not is_language_tag(text):
+        msg = f"{text!r} is not a BCP 47 language tag (e.g. zh, en, zh-Hant)"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        type=_language,
+        default=None,
+        help="language of names and labels, a BCP 47 tag (default: the "
+        "pack's main language)",
+    )
+
+
 def _format_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
@@ -433,10 +436,15 @@ def _cmd_template(args: argparse.Namespace, stdout: IO[str]) -> int:
             msg = f"--format {fmt} needs -o FILE.{fmt}"
             raise _UsageError(msg)
         write_questionnaire(
-            pack, args.output, profile=args.profile, lang=args.lang
+            pack,
+            args.output,
+            profile=args.profile,
+            lang=args.lang or pack.language,
         )
         return EXIT_OK
-    data = blank_assessment(pack, args.profile, lang=args.lang)
+    data = blank_assessment(
+        pack, args.profile, lang=args.lang or pack.language
+    )
     _emit(_jsonio.dumps(data), args.output, stdout)
     return EXIT_OK
 
@@ -479,10 +487,12 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
         from io import StringIO  # noqa: PLC0415
 
         buf = StringIO()
-        render_result(result, buf, lang=args.lang)
+        render_result(result, buf, lang=args.lang or result.pack.language)
         _emit(buf.getvalue(), args.output, stdout)
     else:
-        render_result(result, stdout, lang=args.lang)
+        render_result(
+            result, stdout, lang=args.lang or result.pack.language
+        )
     return EXIT_OK
 
 
