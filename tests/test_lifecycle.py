@@ -19,6 +19,7 @@ LIFECYCLE = {
     "notice_days": 30,
     "renewal_window_months": 3,
     "upgrade_after_months": 12,
+    "level_change_modes": ["external"],
 }
 
 
@@ -218,10 +219,52 @@ class TestLevelChange:
         assert (True, False) == (lower.allowed, same.allowed)
 
     def test_self_assessment_cannot_change_a_level(self, pack, previous):
-        """Only an external assessment changes a graded level."""
+        """A mode outside level_change_modes cannot change a graded level."""
         check = self._check(
             pack, previous, "full", "2026-04-01", "upgrade", mode="self"
         )
 
         assert not check.allowed
-        assert "external assessment" in check.reasons[0]
+        assert "lifecycle.level_change_modes" in check.reasons[0]
+        assert "'external'" in check.reasons[0]
+
+
+class TestUndeclaredRestrictions:
+    """A lifecycle restriction the pack does not declare does not apply."""
+
+    @pytest.fixture
+    def open_pack(self, tiny_dir) -> mc.Pack:
+        data = json.loads((tiny_dir / "pack.json").read_text("utf-8"))
+        data["lifecycle"] = {"validity_months": 36}
+        return mc.load_pack(data)
+
+    @pytest.fixture
+    def previous(self, open_pack) -> dict:
+        """A level-2 result issued 2025-03-31 (all 'most')."""
+        return mc.score(open_pack, _assessment("most")).to_dict()
+
+    def test_self_assessment_may_change_a_level(self, open_pack, previous):
+        """Without level_change_modes a self-assessment may upgrade."""
+        check = mc.check_level_change(
+            open_pack,
+            previous,
+            3,
+            dt.date(2026, 4, 1),
+            request="upgrade",
+            mode="self",
+        )
+
+        assert (True, 3) == (check.allowed, check.new_level)
+
+    def test_renewal_has_no_window(self, open_pack, previous):
+        """Without renewal_window_months a renewal may come at any time."""
+        check = mc.check_level_change(
+            open_pack,
+            previous,
+            2,
+            dt.date(2025, 6, 1),
+            request="renewal",
+            mode="self",
+        )
+
+        assert check.allowed

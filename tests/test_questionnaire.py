@@ -191,7 +191,7 @@ class TestCsvRoundTrip:
         rows = csv_rows(path)
         at = rows[0].index("pack")
 
-        assert {(DB12, "1.0.0", "discrete")} == {
+        assert {(DB12, "1.0.1", "discrete")} == {
             tuple(r[at : at + 3]) for r in rows[1:]
         }
 
@@ -396,7 +396,7 @@ class TestLayout:
         assert [
             ("field", "value"),
             ("pack", DB12),
-            ("pack_version", "1.0.0"),
+            ("pack_version", "1.0.1"),
             ("profile", "discrete"),
             ("rule", "cumulative-gated-unit"),
             ("organisation", "示例精密机械有限公司"),

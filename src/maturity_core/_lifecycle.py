@@ -224,8 +224,11 @@ def check_level_change(  # noqa: C901, PLR0912, PLR0913 -- one rule per kind
 
     *previous* is the JSON of the previous result (with its ``lifecycle``
     block); *new_level*, *new_date* and *mode* describe the new assessment.
-    The pack's ``lifecycle`` block sets the renewal window and how long
-    after issue an upgrade may be requested.
+    The pack's ``lifecycle`` block sets the renewal window
+    (``renewal_window_months``), how long after issue an upgrade may be
+    requested (``upgrade_after_months``) and which assessment modes may
+    change a graded level (``level_change_modes``); a restriction the pack
+    does not declare does not apply.
 
     .. versionadded:: 0.1.0
     """
@@ -261,19 +264,20 @@ def check_level_change(  # noqa: C901, PLR0912, PLR0913 -- one rule per kind
     old = int(previous["level"])
     reasons = []
     allowed = True
-    if mode != "external":
+    modes = params.get("level_change_modes")
+    if modes is not None and mode not in modes:
         allowed = False
         reasons.append(
-            "a level change needs an external assessment (metadata.mode "
-            "'external'); a self-assessment cannot change a graded level"
+            "pack "
+            f"{pack.id!r} changes a graded level only through an assessment "
+            f"with metadata.mode {' or '.join(map(repr, modes))} "
+            f"(lifecycle.level_change_modes; got {mode!r})"
         )
     if new_date < life.issued:
         allowed = False
         reasons.append("the new assessment predates the previous result")
     if request == "renewal":
-        window = add_months(
-            life.valid_until, -params.get("renewal_window_months", 3)
-        )
+        months = params.get("renewal_window_months")
         if new_level < old:
             allowed = False
             reasons.append(
@@ -285,12 +289,16 @@ def check_level_change(  # noqa: C901, PLR0912, PLR0913 -- one rule per kind
                 f"the new result reaches level {new_level}; the renewal keeps "
                 f"level {old} (request an upgrade to change it)"
             )
-        if new_date < window:
+        window = (
+            None
+            if months is None
+            else add_months(life.valid_until, -months)
+        )
+        if window is not None and new_date < window:
             allowed = False
             reasons.append(
-                f"renewal opens on {window.isoformat()}, "
-                f"{params.get('renewal_window_months', 3)} months before "
-                f"expiry on {life.valid_until.isoformat()}"
+                f"renewal opens on {window.isoformat()}, {months} months "
+                f"before expiry on {life.valid_until.isoformat()}"
             )
     elif request == "upgrade":
         earliest = add_months(

@@ -148,6 +148,78 @@ class TestLifecycle:
         """The note gives no figures; the pack says so."""
         assert "proposal" == pack.data["lifecycle"]["provenance"]["status"]
 
+    @pytest.mark.parametrize(
+        "restriction",
+        ["renewal_window_months", "upgrade_after_months", "level_change_modes"],
+    )
+    def test_each_level_change_restriction_is_its_own_proposal(
+        self, pack, restriction
+    ):
+        """The note only allows same- and different-level requests."""
+        own = pack.data["lifecycle"]["field_provenance"][restriction]
+
+        assert "proposal" == own["status"]
+        assert "同级或不同级" in own["note"]
+
+    def test_only_an_external_assessment_changes_a_level(self, pack):
+        """The rule lives in the pack's data, not in the core."""
+        assert ["external"] == list(
+            pack.data["lifecycle"]["level_change_modes"]
+        )
+
+    def test_self_assessment_upgrade_is_refused(self, pack):
+        """A self-assessment cannot upgrade a graded bcgrading result."""
+        recipe = {"default": {"1": "full", "2": "full"},
+                  "metadata": {"date": "2025-01-10", "mode": "self"}}  # fmt: skip
+        previous = mc.score(
+            pack, assessment_from_recipe(pack, None, recipe)
+        ).to_dict()
+
+        check = mc.check_level_change(
+            pack, previous, 3, dt.date(2026, 2, 1), request="upgrade",
+            mode="self",
+        )  # fmt: skip
+
+        assert not check.allowed
+        assert "level_change_modes" in check.reasons[0]
+
+    def test_metadata_no_longer_denies_the_lifecycle_block(self, pack):
+        """The assessment note points at the lifecycle block it describes."""
+        note = pack.data["metadata"]["assessment"]
+
+        assert "no lifecycle block" not in note
+        assert "lifecycle block encodes this pack's proposal" in note
+
+
+class TestSources:
+    def test_title_does_not_claim_gb_t_40755_as_a_basis(self, pack):
+        """Only GB/T 40755's terms are borrowed; the title says so."""
+        title = pack.data["title"]
+
+        assert "基于GB/T 40755" not in title["zh"]
+        assert "terms borrowed from GB/T 40755-2021" in title["en"]
+
+    def test_requirements_name_only_the_iso_22301_clause(self, pack):
+        """No requirement source says it is built on GB/T 40755-2021."""
+        assert not any(
+            "40755" in r.provenance["source"] for r in pack.requirements
+        )
+
+    def test_drill_rule_is_a_proposal(self, pack):
+        """The drill-evidence validator is described by a proposal claim."""
+        claims = {
+            c["about"]: c["provenance"]["status"]
+            for c in pack.data["metadata"]["claims"]
+        }
+
+        assert "proposal" == claims["$.validators[0]"]
+
+    def test_bands_are_marked_as_borrowed(self, pack):
+        """The CMMM bands are reused, as a proposal."""
+        assert {"proposal"} == {
+            b["provenance"]["status"] for b in pack.data["method"]["bands"]
+        }
+
 
 class TestVectors:
     def test_hand_computed_vectors_pass(self, pack):

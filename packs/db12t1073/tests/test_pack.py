@@ -185,6 +185,33 @@ class TestProvenance:
         """Table 13 has four ratings and no 'not applicable'."""
         assert ("full", "most", "partial", "none") == pack.rubric.ids
 
+    @pytest.mark.parametrize(
+        ("claim", "about"),
+        [
+            ("tailoring-renormalisation", "$.profiles"),
+            ("tailoring-granularity", "$.profiles"),
+            ("no-level-label", "$.method.bands"),
+            ("issuer-name", "$.standard.issuer"),
+        ],
+    )
+    def test_readings_beyond_the_text_are_marked_inferred(
+        self, pack, claim, about
+    ):
+        """What §7, table 16 and the seed do not say is an inferred claim."""
+        claims = {c["id"]: c for c in pack.data["metadata"]["claims"]}
+
+        assert ("inferred", about) == (
+            claims[claim]["provenance"]["status"],
+            claims[claim]["about"],
+        )
+
+    def test_fidelity_statement_points_at_the_inferences(self, pack):
+        """The statement names the four readings and where they are."""
+        statement = pack.metadata["fidelity"]["statement"]
+
+        assert "metadata.claims" in statement["en"]
+        assert "metadata.claims" in statement["zh"]
+
 
 class TestVectors:
     def test_hand_computed_vectors_pass(self, pack):

@@ -110,10 +110,95 @@ class TestDerivedWeights:
         assert Fraction(percent) <= value < Fraction(percent) + Fraction(1, 100)
 
     def test_seed_002_figures_are_recorded_beside_the_derived(self, pack):
-        """The national 生产 weights of seed 002 sit in the metadata."""
-        figures = pack.metadata["metadata"]["seed002_national_weights"]
+        """The numbers seed 002 prints beside the 生产 subdomains sit in the metadata."""
+        figures = pack.metadata["metadata"]["seed002_production_figures"]
 
         assert "0.06" == figures["by_profile"]["process"]["planning-scheduling"]["seed002"]
+
+    def test_seed_002_figures_are_not_called_weights(self, pack):
+        """The presentation does not label its numbers, so neither does the pack."""
+        figures = pack.metadata["metadata"]["seed002_production_figures"]
+
+        assert "does not say so" in figures["note"]
+        assert "national absolute weights" not in str(pack.metadata)
+
+
+class TestWording:
+    def test_no_source_says_db12_restates_the_national_text(self, pack):
+        """Requirements are DB12's texts used as stand-ins, and say so."""
+        sources = {r.provenance["source"] for r in pack.requirements}
+
+        assert {"DB12/T 1073-2021, as a stand-in for GB/T 39116-2020 clause 7"} == sources
+
+    def test_fidelity_statement_calls_requirements_stand_ins(self, pack):
+        """The statement makes no item-by-item claim, in either language."""
+        statement = pack.metadata["fidelity"]["statement"]
+
+        assert "stand-in" in statement["en"]
+        assert "替代" in statement["zh"]
+        assert "restatement" not in statement["en"]
+        assert "转述" not in statement["zh"]
+
+    @pytest.mark.parametrize(
+        ("profile", "caption"),
+        [
+            ("process", "表14 流程型制造企业主要评估域及权重表"),
+            ("discrete", "表15 离散型制造企业主要评估域及权重值"),
+        ],
+    )
+    def test_profile_description_quotes_the_db12_caption_whole(
+        self, pack, profile, caption
+    ):
+        """The Chinese description keeps DB12's table caption intact."""
+        assert caption in pack.profiles[profile].description.zh
+
+    @pytest.mark.parametrize(
+        ("profile", "scope"),
+        [("process", "18 of the 20 subdomains"), ("discrete", "all 20 subdomains")],
+    )
+    def test_profile_description_counts_this_packs_subdomains(
+        self, pack, profile, scope
+    ):
+        """The English description counts the national tree's 20 subdomains."""
+        assert scope in pack.profiles[profile].description.en
+
+    def test_level_descriptions_have_no_db12_endings(self, pack):
+        """The levels use seed 002's national wording, without 两化融合 and the like."""
+        descriptions = [lv.description.zh for lv in pack.levels]
+
+        assert not any("两化融合" in d or "经营管控" in d for d in descriptions)
+        assert {"002_cc846355758f476d.txt"} == {
+            lv["provenance"]["seed"] for lv in pack.data["levels"]
+        }
+
+    def test_na_note_names_db12(self, pack):
+        """The rubric note says whose table 13 and clause 7 it means."""
+        note = pack.data["rubric"]["na"]["note"]
+
+        assert "DB12/T 1073-2021表13" in note["zh"]
+        assert "DB12/T 1073-2021 table 13" in note["en"]
+
+
+@pytest.fixture(scope="module")
+def walk() -> dict[str, mc.CrosswalkEntry]:
+    crosswalk = mc.find_crosswalk("db12t1073", "gbt39116")
+    return {m.source: m for m in crosswalk.requirements}
+
+
+class TestCrosswalkConfidence:
+    def test_no_requirement_mapping_claims_more_than_seed_002_shows(self, walk):
+        """The surest requirement mapping is one seed 002 shows at the same row."""
+        assert Fraction(4, 5) == max(m.confidence for m in walk.values())
+
+    def test_the_self_learning_requirement_is_less_sure(self, walk):
+        """Seed 002 shows it in its fourth row; DB12 puts it at level 5."""
+        assert Fraction(1, 2) == walk[
+            "information-security.security-configuration.l5"
+        ].confidence
+
+    def test_unverifiable_requirements_get_the_observed_rate(self, walk):
+        """Without national text, a mapping gets 信息安全's same-row rate 8/25."""
+        assert Fraction(8, 25) == walk["data.data-sharing.l1"].confidence
 
 
 class TestVectors:

@@ -1,5 +1,6 @@
 """
-A rule of the bcgrading pack that its data cannot express.
+A rule of the bcgrading pack that its data cannot express.  The rule is this
+pack's proposal, not the group standard's (whose text is not public).
 
 External assessments need drill evidence for exercise requirements at
 level 3 and above.  Level 3 of the exercise subdomain (演练与测试) claims
