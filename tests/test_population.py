@@ -154,5 +154,5 @@ class TestPopulationRadar:
         """Without the codes there are no domain figures to draw."""
         summary = mc.summarise_population(mc.score_many(model, codes))
 
-        with pytest.raises(ValueError, match="no domain scores"):
+        with pytest.raises(ValueError, match="no 能力域 scores"):
             mc.population_radar_png(db12, summary)

@@ -14,6 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import maturity_core as mc
+import maturity_core.testing
 from maturity_core._schema import schema
 from maturity_core.cli import run
 
@@ -70,12 +71,12 @@ class TestContent:
         assert [] == errors
 
     def test_every_subdomain_has_state_gap_and_prediction(self, report):
-        """现状描述, 差距分析 and 成熟度预计 for each of the 23 subdomains."""
+        """现状描述, 差距分析 and 预计等级 for each of the 23 leaves."""
         text = mc.to_markdown(report)
 
-        assert 23 == len(report.subdomains)
+        assert 23 == len(report.diagnoses)
         assert 23 == text.count("现状描述")
-        assert 23 == text.count("成熟度预计")
+        assert 23 == text.count("预计等级")
 
     def test_plan_reaches_the_next_level(self, report):
         """The improvement list leads to the next level."""
@@ -88,8 +89,30 @@ class TestContent:
         result = mc.score(pack, mc.Assessment.from_path(EXAMPLE))
         text = mc.to_markdown(mc.build_report(pack, result, lang="en"))
 
-        assert "## Subdomain diagnosis" in text
+        assert "## Capability subdomain diagnosis" in text
         assert "Personnel skills" in text
+
+    def test_title_and_tiers_come_from_the_pack(self):
+        """A business-continuity report carries its own title and tiers."""
+        pack = mc.load_pack("bcgrading")
+        vector = next(iter(mc.testing.vector_files(pack)))
+        assessment = mc.Assessment.from_dict(
+            mc.testing.read_vector(vector)["assessment"]
+        )
+        report = mc.build_report(pack, mc.score(pack, assessment))
+        text = mc.to_markdown(report)
+
+        assert text.startswith("# 智能制造组织业务连续性等级评价报告\n")
+        assert "## 各等级能力域得分图" in text
+        assert "## 能力子域诊断分析" in text
+        assert "能力成熟度诊断报告" not in text
+
+    def test_language_defaults_to_the_packs_first(self):
+        """Without a language the report speaks the pack's main one."""
+        pack = mc.load_pack("db12t1073")
+        result = mc.score(pack, mc.Assessment.from_path(EXAMPLE))
+
+        assert "zh" == mc.build_report(pack, result).lang
 
 
 class TestChart:

@@ -269,6 +269,8 @@ def build(db12: dict) -> tuple[dict, dict]:
         "id": "gbt39116",
         "version": VERSION,
         "title": T("智能制造能力成熟度模型 / 智能制造能力成熟度评估方法", "Maturity model of intelligent manufacturing capability / maturity assessment method"),
+        "languages": db12["languages"],
+        "report": db12["report"],
         "standard": {
             "code": "GB/T 39116-2020",
             "title": T("智能制造能力成熟度模型", "Maturity model of intelligent manufacturing capability"),
@@ -311,6 +313,7 @@ def build(db12: dict) -> tuple[dict, dict]:
              }}
             for lv in db12["levels"]
         ],
+        "tiers": db12["tiers"],
         "nodes": nodes,
         "requirements": requirements,
         "rubric": {
@@ -332,6 +335,7 @@ def build(db12: dict) -> tuple[dict, dict]:
             "bands": [{"level": n, "min": m, "provenance": {"status": "second-hand", "source": "GB/T 39117 revision draft; DB12/T 1073-2021 table 16", "note": "STANDARDS.md §2.4"}}
                       for n, m in [(1, "0.8"), (2, "1.8"), (3, "2.8"), (4, "3.8"), (5, "4.8")]],
             "provenance": {"status": "inferred", "source": "GB/T 39117-2020 §6 (not available)", "note": "STANDARDS.md §2.5: reading A (cumulative-gated) by default, reading B (cumulative-gated-unit) selectable."},
+            "no_level_name": db12["method"]["no_level_name"],
         },
         "metadata": {
             "derived_from": "db12t1073",
@@ -348,6 +352,7 @@ def build(db12: dict) -> tuple[dict, dict]:
             },
             "claims": claims(),
         },
+        "population": db12["population"],
     }
 
     return pack, crosswalk(leaves, requirements)
@@ -373,7 +378,7 @@ def claims() -> list[dict]:
                     "Any domain or subdomain outside a mandatory node may be tailored out on its own, for example 产品设计 alone."),
          "provenance": {"status": "inferred", "source": "DB12/T 1073-2021 §7",
                         "note": "DB12/T 1073-2021 §7 speaks of 能力域; whether a single 能力子域 may be tailored out alone is not said."}},
-        {"id": "no-level-label", "about": "$.method.bands",
+        {"id": "no-level-label", "about": "$.method.no_level_name",
          "claim": T("S低于0.8时结果为0级，名称为“未达到一级”。", "A score S below 0.8 gives level 0, named 未达到一级 (no level)."),
          "provenance": {"status": "inferred", "source": "DB12/T 1073-2021 table 16; STANDARDS.md §2.4",
                         "note": "The bands start at 一级 0.8 ≤ S < 1.8 and have no row for S below 0.8; the label is maturity-core's."}},

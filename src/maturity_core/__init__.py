@@ -132,7 +132,7 @@ from ._scoring import (
     score,
     validate,
 )
-from ._synthetic import NATIONAL_2022, synthetic_population
+from ._synthetic import synthetic_population
 from ._text import Text
 from ._verify import Difference, Verification, verify_result
 from .exceptions import (
@@ -188,7 +188,6 @@ __all__ = [
     "MaturityCoreError",
     "Method",
     "Migrated",
-    "NATIONAL_2022",
     "NA_CODE",
     "Node",
     "NodeChange",

@@ -3,26 +3,35 @@ Synthetic populations of assessments with realistic shapes.
 
 For examples, tests and benchmarks only: the ratings describe no real
 organisation.  Each synthetic enterprise draws a target level from
-*level_shares* (by default the national distribution reported for 2022:
-63 % at level 1 or below, 21 % level 2, 12 % level 3, 4 % level 4 and
-above) and a latent capability just above it; each requirement's rating
-follows from how far its level lies below that capability, with
-per-enterprise subdomain strengths and per-rating noise.
+*level_shares* (by default the pack's own ``population.level_shares``,
+e.g. a national distribution the pack records with its provenance, else
+every level from "no level" to the top equally often) and a latent
+capability just above it; each requirement's rating follows from how far
+its level lies below that capability, with per-enterprise node strengths
+and per-rating noise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 from ._batch import CompiledModel, _numpy
 
 
-#: Share of enterprises by level, national self-diagnosis statistics 2022
-#: (STANDARDS.md §3.3): 63 % at level 1 or below (split here 1:2 between
-#: "no level" and level 1), 21 % level 2, 12 % level 3, 4 % level 4+ (split
-#: 3:1 between levels 4 and 5).
-NATIONAL_2022 = {0: 0.21, 1: 0.42, 2: 0.21, 3: 0.12, 4: 0.03, 5: 0.01}
+def default_level_shares(pack: Any) -> dict[int, float]:
+    """
+    The level shares a pack records (``population.level_shares``), else
+    equal shares of every level from 0 (no level) to the top.
+
+    .. versionadded:: 0.2.0
+    """
+    recorded = pack.data.get("population", {}).get("level_shares")
+    if recorded:
+        return {int(k): float(Fraction(v)) for k, v in recorded.items()}
+    top = max(pack.level_numbers)
+    return dict.fromkeys(range(top + 1), 1 / (top + 1))
 
 
 def synthetic_population(
@@ -40,7 +49,7 @@ def synthetic_population(
     .. versionadded:: 0.1.0
     """
     np = _numpy()
-    shares = dict(level_shares or NATIONAL_2022)
+    shares = dict(level_shares or default_level_shares(model.pack))
     top = max(model.levels)
     targets = np.array(sorted(shares), dtype=np.int64)
     probs = np.array([shares[t] for t in sorted(shares)], dtype=np.float64)
