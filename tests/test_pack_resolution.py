@@ -321,3 +321,41 @@ class TestTrustCode:
         status, out, _ = _cli("template", str(root), "--trust-code")
 
         assert (0, pack_id) == (status, json.loads(out)["pack"])
+
+
+class TestSharedOptions:
+    @pytest.mark.parametrize(
+        "command",
+        [
+            ["score"], ["report"], ["plan"], ["validate"], ["consolidate"],
+            ["compare"], ["crosswalk"], ["change"],
+        ],
+        ids=lambda c: c[0],
+    )  # fmt: skip
+    def test_commands_reading_an_assessment_take_pack_and_trust_code(
+        self, command: list[str]
+    ) -> None:
+        """Every command that reads an assessment takes both options."""
+        status, out, _ = _cli(*command, "--help")
+
+        assert (0, True, True) == (
+            status,
+            "--pack PACK" in out,
+            "--trust-code" in out,
+        )
+
+    @pytest.mark.parametrize(
+        "command",
+        [
+            ["template"], ["migrate"], ["verify"], ["batch"],
+            ["pack", "check"], ["pack", "doc"], ["pack", "diff"],
+        ],
+        ids=" ".join,
+    )  # fmt: skip
+    def test_other_commands_loading_a_pack_take_trust_code(
+        self, command: list[str]
+    ) -> None:
+        """Every other command that loads a pack takes --trust-code."""
+        status, out, _ = _cli(*command, "--help")
+
+        assert (0, True) == (status, "--trust-code" in out)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -520,15 +520,6 @@ def diff_packs(old: Pack, new: Pack) -> PackDiff:
         rubric_changed=rubric,
         method_changed=tuple(method),
     )
-
-
-def read_pack_data(path: Path) -> Mapping[str, Any]:
-    """pack.json of a directory, file or distribution root, parsed strictly."""
-    from . import _jsonio  # noqa: PLC0415
-    from ._packs import locate_pack_json  # noqa: PLC0415
-
-    data: Mapping[str, Any] = _jsonio.read_json(locate_pack_json(path)[0])
-    return data
 
 
 # ---------------------------------------------------------------------------
