@@ -14,6 +14,7 @@ import pytest
 
 import maturity_core as mc
 from maturity_core.cli import run
+from maturity_core.testing import check_vectors
 
 
 def _cli(*args: str) -> tuple[int, str, str]:
@@ -27,11 +28,10 @@ class TestScaffoldToScore:
         """A scaffolded pack checks clean, installs, is listed and scores."""
         status, _, _ = _cli("pack", "new", "practice", "--dir", str(tmp_path))
         root = tmp_path / "maturity-pack-practice"
-        package = root / "src" / "maturity_pack_practice"
 
         assert 0 == status
-        assert (0, f"{package}: valid pack\n") == _cli(
-            "pack", "check", str(package)
+        assert (0, f"{root}: valid pack; 1 vector ran, all passed\n") == _cli(
+            "pack", "check", str(root)
         )[:2]
 
         target = tmp_path / "site"
@@ -110,6 +110,204 @@ class TestCheck:
 
         assert 1 == status
         assert "vector v: score: expected '99'" in out
+
+
+class TestCheckPaths:
+    @pytest.mark.parametrize(
+        "where",
+        ["", "src/maturity_pack_where", "src/maturity_pack_where/pack.json"],
+        ids=["root", "package", "pack.json"],
+    )
+    def test_root_package_and_pack_json_are_checked_alike(
+        self, where, tmp_path
+    ):
+        """The distribution root, its package and its pack.json all check."""
+        _cli("pack", "new", "where", "--dir", str(tmp_path))
+        path = tmp_path / "maturity-pack-where" / where
+
+        status, out, _ = _cli("pack", "check", str(path), "--format", "json")
+        data = json.loads(out)
+
+        assert (0, True, 1, 0) == (
+            status,
+            data["valid"],
+            data["vectors_run"],
+            data["vectors_failed"],
+        )
+
+    def test_root_checks_the_entry_point_name(self, tmp_path):
+        """From the root, the entry-point name must equal the pack id."""
+        _cli("pack", "new", "named", "--dir", str(tmp_path))
+        root = tmp_path / "maturity-pack-named"
+        pyproject = root / "pyproject.toml"
+        pyproject.write_text(
+            pyproject.read_text("utf-8").replace(
+                'named = "maturity_pack_named"',
+                'other = "maturity_pack_named"',
+            ),
+            "utf-8",
+        )
+
+        status, out, _ = _cli("pack", "check", str(root), "--format", "json")
+
+        assert 1 == status
+        assert ["id-mismatch"] == [
+            p["code"] for p in json.loads(out)["problems"]
+        ]
+
+    def test_root_registering_two_packs_is_one_line_error(self, tmp_path):
+        """A distribution with two packs asks for one package folder."""
+        _cli("pack", "new", "twice", "--dir", str(tmp_path))
+        root = tmp_path / "maturity-pack-twice"
+        pyproject = root / "pyproject.toml"
+        pyproject.write_text(
+            pyproject.read_text("utf-8").replace(
+                'twice = "maturity_pack_twice"',
+                'twice = "maturity_pack_twice"\nagain = "maturity_pack_twice"',
+            ),
+            "utf-8",
+        )
+
+        status, out, err = _cli("pack", "check", str(root))
+
+        assert (1, "") == (status, out)
+        assert [
+            f"maturity: error: {pyproject}: "
+            '$.project["entry-points"]["maturity_core.packs"]: the '
+            "distribution registers 2 packs (again, twice); give one pack's "
+            "package folder"
+        ] == err.splitlines()
+
+    def test_folder_without_a_pack_is_one_line_error(self, tmp_path):
+        """A folder with no pack.json and no pyproject.toml is refused."""
+        status, _, err = _cli("pack", "check", str(tmp_path))
+
+        assert 1 == status
+        assert 1 == len(err.splitlines())
+        assert f"{tmp_path}: $: this folder holds no pack.json" in err
+
+
+class TestCheckVectors:
+    def _pack_with_vector(self, tmp_path, text):
+        _cli("pack", "new", "vec", "--dir", str(tmp_path))
+        vectors = (
+            tmp_path / "maturity-pack-vec" / "src" / "maturity_pack_vec"
+            / "vectors"
+        )  # fmt: skip
+        (vectors / "02-bad.json").write_text(text, "utf-8")
+        return tmp_path / "maturity-pack-vec", vectors / "02-bad.json"
+
+    @pytest.mark.parametrize(
+        ("text", "where"),
+        [
+            ("{not json", "$: malformed JSON at line 1 column 2"),
+            ('{"expected": {}, "expected": {}}', "$: duplicate key"),
+            ('{"expected": {"level": 2}}', "$: a vector needs a 'recipe'"),
+            (
+                '{"recipe": {}, "expected": {"level": "two"}}',
+                "$.expected.level: 'two' is not of type 'integer'",
+            ),
+            (
+                '{"recipe": {}, "expected": {"levle": 2}}',
+                "$.expected: unknown field 'levle'",
+            ),
+            (
+                '{"recipe": {"default": {"one": "full"}}, "expected": {}}',
+                "$.recipe.default: 'one' does not match",
+            ),
+        ],
+        ids=["json", "duplicate", "no-recipe", "type", "field", "level"],
+    )
+    def test_malformed_vector_is_one_line_naming_file_and_path(
+        self, tmp_path, text, where
+    ):
+        """A malformed vector fails the check on one line: file, path, why."""
+        root, vector = self._pack_with_vector(tmp_path, text)
+
+        status, out, err = _cli("pack", "check", str(root))
+        lines = out.splitlines()
+
+        assert (1, "") == (status, err)
+        assert lines[0].startswith(f"{root}: vector {vector}: {where}")
+        assert (
+            f"{root}: invalid pack: 0 problems; 1 vector ran, 1 failed"
+        ) == lines[-1]
+        assert 2 == len(lines)
+
+    def test_symlinked_vector_is_refused(self, tmp_path):
+        """A vector that is a symbolic link is not followed."""
+        target = tmp_path / "elsewhere.json"
+        target.write_text('{"recipe": {}, "expected": {}}', "utf-8")
+        root, vector = self._pack_with_vector(tmp_path, "")
+        vector.unlink()
+        vector.symlink_to(target)
+
+        status, out, _ = _cli("pack", "check", str(root), "--format", "json")
+
+        assert 1 == status
+        assert [
+            f"{vector}: $: a test vector must be a file in the pack's "
+            "vectors folder, not a symbolic link"
+        ] == json.loads(out)["vector_failures"]
+
+    def test_check_vectors_reads_vectors_strictly(self, tmp_path):
+        """check_vectors raises InputError for a malformed vector."""
+        root, vector = self._pack_with_vector(tmp_path, '{"expected": []}')
+
+        with pytest.raises(mc.InputError) as info:
+            check_vectors(mc.load_pack(root))
+
+        assert (str(vector), "$.expected") == (
+            info.value.source,
+            info.value.json_path,
+        )
+
+
+REPO = Path(__file__).parents[1]
+
+
+@pytest.mark.parametrize(
+    "root",
+    [
+        "examples/packs/devpractice",
+        "packs/bcgrading",
+        "packs/db12t1073",
+        "packs/gbt39116",
+    ],
+)
+def test_shipped_pack_passes_check_from_its_root(root):
+    """`maturity pack check --trust-code ROOT` passes every shipped pack."""
+    status, out, _ = _cli(
+        "pack", "check", "--trust-code", str(REPO / root), "--format", "json"
+    )
+    data = json.loads(out)
+
+    assert (0, True, [], []) == (
+        status,
+        data["valid"],
+        data["problems"],
+        data["vector_failures"],
+    )
+    assert data["vectors_run"] >= 3
+
+
+def test_every_shipped_pack_is_checked():
+    """The list above names every pack distribution in the repository."""
+    roots = sorted(
+        str(p.parent.relative_to(REPO))
+        for pattern in (
+            "packs/*/pyproject.toml",
+            "examples/packs/*/pyproject.toml",
+        )
+        for p in REPO.glob(pattern)
+    )
+
+    assert [
+        "examples/packs/devpractice",
+        "packs/bcgrading",
+        "packs/db12t1073",
+        "packs/gbt39116",
+    ] == roots
 
 
 class TestDocAndDiff:

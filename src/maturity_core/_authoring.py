@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,12 @@ from typing import Any
 import attrs
 
 from ._model import ROOT, Node, Pack
-from .exceptions import InputError
+from .exceptions import (
+    InputError,
+    InvalidPackError,
+    MaturityCoreError,
+    Problem,
+)
 
 
 _ID = re.compile(r"^[a-z][a-z0-9]*$")
@@ -517,11 +522,95 @@ def diff_packs(old: Pack, new: Pack) -> PackDiff:
     )
 
 
-def read_pack_data(path: Path) -> Mapping[str, Any]:
-    """pack.json of a directory or file, parsed strictly."""
-    from . import _jsonio  # noqa: PLC0415
+# ---------------------------------------------------------------------------
+# Check
 
-    if path.is_dir():
-        path /= "pack.json"
-    data: Mapping[str, Any] = _jsonio.read_json(path)
-    return data
+
+@attrs.frozen
+class PackCheck:
+    """
+    Everything ``maturity pack check`` found: the pack's problems, how
+    many of its test vectors ran, how many failed (could not be read or
+    scored, or missed an expectation) and why.
+    """
+
+    pack: str
+    source: str
+    trusted: bool
+    problems: tuple[Problem, ...]
+    vectors_run: int
+    vectors_failed: int
+    vector_failures: tuple[str, ...]
+
+    @property
+    def valid(self) -> bool:
+        """Whether the pack has no problem and every vector passed."""
+        return not self.problems and not self.vector_failures
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "pack": self.pack,
+            "source": self.source,
+            "trusted": self.trusted,
+            "valid": self.valid,
+            "problems": [p.to_dict() for p in self.problems],
+            "vectors_run": self.vectors_run,
+            "vectors_failed": self.vectors_failed,
+            "vector_failures": list(self.vector_failures),
+        }
+
+
+def check_pack_path(path: Path, *, trust_code: bool = False) -> PackCheck:
+    """
+    Load the pack at *path* (a distribution root, a package folder or a
+    ``pack.json``) as :func:`load_pack` does, collect its problems, and
+    run every test vector, reading each strictly.
+
+    Raises:
+        InputError: If *path* holds no pack or its ``pack.json`` cannot be
+            read.
+        IncompatiblePackError: If the pack's format is newer than the core's.
+    """
+    from ._packs import load_pack, locate_pack_json  # noqa: PLC0415
+    from .testing import read_vector, run_vector, vector_files  # noqa: PLC0415
+
+    try:
+        pack = load_pack(path, trust_code=trust_code)
+    except InvalidPackError as e:
+        return PackCheck(
+            pack=str(path),
+            source=e.source or str(locate_pack_json(path)[0]),
+            trusted=trust_code,
+            problems=e.problems,
+            vectors_run=0,
+            vectors_failed=0,
+            vector_failures=(),
+        )
+    ran = failed = 0
+    failures: list[str] = []
+    for entry in vector_files(pack):
+        try:
+            vector = read_vector(entry)
+        except MaturityCoreError as e:
+            failed += 1
+            failures.append(str(e))
+            continue
+        try:
+            outcome = run_vector(pack, vector)
+        except MaturityCoreError as e:
+            failed += 1
+            failures.append(f"{vector.name}: {e}")
+            continue
+        ran += 1
+        failed += not outcome.passed
+        failures += [f"{vector.name}: {m}" for m in outcome.mismatches]
+    return PackCheck(
+        pack=str(path),
+        source=pack.source,
+        trusted=pack.trusted,
+        problems=(),
+        vectors_run=ran,
+        vectors_failed=failed,
+        vector_failures=tuple(failures),
+    )

@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import sys
+import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from fractions import Fraction
 from importlib import metadata
 from importlib.resources import files
@@ -36,6 +39,7 @@ from ._schema import iter_schema_problems
 from ._text import Text
 from .exceptions import (
     IncompatiblePackError,
+    InputError,
     InvalidPackError,
     PackNotFoundError,
     Problem,
@@ -677,6 +681,12 @@ def pack_from_data(
     """
     Validate pack *data* and build a :class:`Pack`.
 
+    A trusted pack's extension modules are imported first (they may
+    register the pack's own level rule), then the data is checked; its
+    validators must then be importable.  An untrusted pack's rule that is
+    not registered but may come from its extension modules is reported as
+    unchecked, not as unknown.
+
     Raises:
         IncompatiblePackError: If the data's format is newer than the core's.
         InvalidPackError: With every problem found.
@@ -685,15 +695,25 @@ def pack_from_data(
     """
     pack_id = data.get("id") if isinstance(data, dict) else None
     pack_id = pack_id if isinstance(pack_id, str) else None
-    extension_problems = _import_extensions(data, trusted=trusted)
+    extensions = _extension_names(data)
+    extension_problems = _import_extensions(extensions) if trusted else []
     problems = list(iter_pack_problems(data))
-    if extension_problems and any(p.code == "unknown-rule" for p in problems):
-        problems += extension_problems
     for p in problems:
         if p.code == "format-too-new":
             raise IncompatiblePackError(
                 pack_id, data["format"], FORMAT, source
             )
+    if extensions and not trusted:
+        problems = [
+            _unchecked_rule(p, data, extensions)
+            if p.code == "unknown-rule"
+            else p
+            for p in problems
+        ]
+    elif any(p.code == "unknown-rule" for p in problems):
+        problems += extension_problems
+    if trusted and not problems:
+        problems += _validator_problems(data)
     if expected_id is not None and pack_id != expected_id:
         problems.append(
             Problem(
@@ -708,24 +728,16 @@ def pack_from_data(
     return _build(data, source, trusted=trusted)
 
 
-def _import_extensions(data: Any, *, trusted: bool) -> list[Problem]:
-    """Import a trusted pack's extension modules (they register rules)."""
+def _extension_names(data: Any) -> list[str]:
     if not isinstance(data, dict) or not isinstance(
         data.get("extensions"), list
     ):
         return []
-    names = [n for n in data["extensions"] if isinstance(n, str)]
-    if not trusted:
-        return [
-            Problem(
-                "$.extensions",
-                "the pack's extension modules "
-                f"({', '.join(names)}) were not imported because the pack "
-                "was not loaded from an installed entry point; load it with "
-                "trust_code=True to run them",
-                "untrusted-extensions",
-            )
-        ]
+    return [n for n in data["extensions"] if isinstance(n, str)]
+
+
+def _import_extensions(names: list[str]) -> list[Problem]:
+    """Import a trusted pack's extension modules (they register rules)."""
     problems = []
     for i, name in enumerate(names):
         try:
@@ -736,6 +748,53 @@ def _import_extensions(data: Any, *, trusted: bool) -> list[Problem]:
                     f"$.extensions[{i}]",
                     f"cannot import extension module {name!r}: {e}",
                     "extension",
+                )
+            )
+    return problems
+
+
+def _unchecked_rule(
+    problem: Problem, data: dict[str, Any], extensions: list[str]
+) -> Problem:
+    """An unknown rule of an untrusted pack that has extension modules."""
+    path = problem.json_path
+    method = data["method"]
+    name = (
+        method["rule"]
+        if path == "$.method.rule"
+        else method["rules"][int(path.rpartition("[")[2].rstrip("]"))]
+    )
+    return Problem(
+        path,
+        f"level rule {name!r} is not built in and may be registered by the "
+        f"pack's extension modules ({', '.join(extensions)}), which run "
+        "only for trusted packs: it cannot be checked without --trust-code "
+        "(trust_code=True in Python)",
+        "untrusted-rule",
+    )
+
+
+def _validator_problems(data: dict[str, Any]) -> list[Problem]:
+    """Import a trusted pack's validators; report those that fail."""
+    problems = []
+    for i, name in enumerate(data.get("validators", ())):
+        try:
+            func = load_validator(name)
+        except Exception as e:  # noqa: BLE001 -- any import failure is reported
+            problems.append(
+                Problem(
+                    f"$.validators[{i}]",
+                    f"cannot import validator {name!r}: {e}",
+                    "validator",
+                )
+            )
+            continue
+        if not callable(func):
+            problems.append(
+                Problem(
+                    f"$.validators[{i}]",
+                    f"validator {name!r} is not a function",
+                    "validator",
                 )
             )
     return problems
@@ -752,18 +811,10 @@ def clear_pack_cache() -> None:
     _CACHE.clear()
 
 
-def _looks_like_path(ref: str) -> bool:
-    if (
-        os.sep in ref
-        or "/" in ref
-        or ref.endswith(".json")
-        or ref in (".", "..")
-    ):
-        return True
-    try:
-        return Path(ref).exists()
-    except (OSError, ValueError):  # a name too long, or with a NUL byte
-        return False
+def _names_a_path(ref: str) -> bool:
+    """Whether *ref* can only be a path: it has a separator, or is . or .."""
+    seps = [sep for sep in (os.sep, "/", os.altsep) if sep]
+    return any(sep in ref for sep in seps) or ref in (".", "..")
 
 
 def load_pack(
@@ -773,15 +824,27 @@ def load_pack(
     entry_points: Iterable[metadata.EntryPoint] | None = None,
 ) -> Pack:
     """
-    Load and validate a pack by installed id, directory or pack.json path,
-    or from already-parsed data.
+    Load and validate a pack by installed id, by path, or from already
+    parsed data.
+
+    A string is an installed pack id unless it names a path: it contains a
+    path separator (``./db12t1073``, ``packs/x/pack.json``, an absolute
+    path) or is ``.`` or ``..``.  A bare name is never looked up on disk, so
+    a folder in the working directory cannot stand in for an installed
+    pack.  A :class:`os.PathLike` is always a path.  A path may name a pack's
+    ``pack.json``, the folder holding it, or the root of a pack
+    distribution (its ``pyproject.toml`` registers the pack; the entry-point
+    name must then equal the pack id).
 
     Packs from entry points are installed code and are trusted: their
-    validators run.  Packs from a path or from data run no code unless
-    *trust_code* is true; their validators are reported as skipped.
+    extension modules and validators run.  Packs from a path or from data
+    run no code unless *trust_code* is true; their validators are reported
+    as skipped.  A trusted path pack imports its modules from its own
+    folder first.  :attr:`Pack.source` records where the data was read.
 
     Raises:
         PackNotFoundError: If *ref* is neither an installed id nor a path.
+        InputError: If a path holds no pack or cannot be read.
         InvalidPackError: With every problem in the pack.
         IncompatiblePackError: If the pack's format is newer than the core's.
 
@@ -789,32 +852,32 @@ def load_pack(
     """
     if isinstance(ref, Mapping):
         return pack_from_data(dict(ref), trusted=trust_code)
-    if isinstance(ref, os.PathLike) or _looks_like_path(str(ref)):
-        path = Path(ref)
-        try:
-            is_dir = path.is_dir()
-        except (OSError, ValueError):
-            is_dir = False
-        if is_dir:
-            path /= "pack.json"
-        data = _jsonio.read_json(path)
-        return pack_from_data(data, source=str(path), trusted=trust_code)
+    if isinstance(ref, os.PathLike) or _names_a_path(str(ref)):
+        return _load_path(Path(ref), trust_code=trust_code)
     pack_id = str(ref)
     infos = {i.id: i for i in discover_packs(entry_points=entry_points)}
     if pack_id not in infos:
-        raise PackNotFoundError(pack_id, sorted(infos))
+        raise PackNotFoundError(
+            pack_id, sorted(infos), hint=_folder_hint(pack_id)
+        )
     info = infos[pack_id]
     key = f"{info.id}={info.entry_point}"
     if entry_points is None and key in _CACHE:
         return _CACHE[key]
-    source = f"{info.entry_point}/pack.json"
     try:
-        text = files(info.entry_point).joinpath("pack.json").read_text("utf-8")
+        resource = files(info.entry_point).joinpath("pack.json")
+        # The file's real location where there is one (not a zip).
+        source = (
+            str(resource)
+            if isinstance(resource, Path)
+            else f"{info.entry_point}/pack.json"
+        )
+        text = resource.read_text("utf-8")
     except (ImportError, OSError, UnicodeDecodeError) as e:
         raise InvalidPackError(
             pack_id,
             [Problem("$", f"cannot read pack.json: {e}", "unreadable")],
-            source,
+            f"{info.entry_point}/pack.json",
         ) from None
     data = _jsonio.loads(text, source)
     pack = pack_from_data(
@@ -823,6 +886,129 @@ def load_pack(
     if entry_points is None:
         _CACHE[key] = pack
     return pack
+
+
+def _folder_hint(name: str) -> str:
+    path = f".{os.sep}{name}"
+    try:
+        exists = Path(name).exists()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        exists = False
+    if exists:
+        return (
+            f"{name!r} here is not used, because a bare name means an "
+            f"installed pack: to load it as a pack, name it as a path, {path}"
+        )
+    return f"a pack folder or pack.json is named as a path, such as {path}"
+
+
+def _load_path(path: Path, *, trust_code: bool) -> Pack:
+    pack_json, expected_id = locate_pack_json(path)
+    data = _jsonio.read_json(pack_json)
+    with _importable_from(pack_json.parent) if trust_code else nullcontext():
+        return pack_from_data(
+            data,
+            source=str(pack_json),
+            trusted=trust_code,
+            expected_id=expected_id,
+        )
+
+
+def locate_pack_json(path: Path) -> tuple[Path, str | None]:
+    """
+    The ``pack.json`` that *path* names, and the pack id its distribution
+    registers (``None`` unless *path* is a distribution root).
+
+    *path* is a ``pack.json`` file, a folder holding one, or the root of a
+    pack distribution, whose ``pyproject.toml`` registers one pack under
+    ``maturity_core.packs``; its package is looked for under ``src/`` and
+    then at the root.
+
+    Raises:
+        InputError: If the folder holds no pack, or the distribution does
+            not register exactly one pack with a ``pack.json``.
+    """
+    try:
+        is_dir = path.is_dir()
+    except (OSError, ValueError):
+        is_dir = False
+    if not is_dir:
+        return path, None
+    if (path / "pack.json").is_file():
+        return path / "pack.json", None
+    if (path / "pyproject.toml").is_file():
+        return _from_distribution(path)
+    raise InputError(
+        str(path),
+        "$",
+        "this folder holds no pack.json and no pyproject.toml; give a "
+        "pack's package folder (with pack.json), its pack.json, or the root "
+        "of a pack distribution",
+    )
+
+
+def _from_distribution(root: Path) -> tuple[Path, str]:
+    pyproject = root / "pyproject.toml"
+    source = str(pyproject)
+    try:
+        config = tomllib.loads(_jsonio.read_text(pyproject))
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(source, "$", f"malformed TOML: {e}") from None
+    where = f'$.project["entry-points"]["{GROUP}"]'
+    project = config.get("project")
+    groups = project.get("entry-points") if isinstance(project, dict) else None
+    entries = groups.get(GROUP) if isinstance(groups, dict) else None
+    if not isinstance(entries, dict) or not entries:
+        raise InputError(
+            source,
+            where,
+            "the distribution registers no pack; a pack distribution "
+            f'declares [project.entry-points."{GROUP}"] with '
+            '<id> = "maturity_pack_<id>"',
+        )
+    if len(entries) > 1:
+        raise InputError(
+            source,
+            where,
+            f"the distribution registers {len(entries)} packs "
+            f"({', '.join(sorted(entries))}); give one pack's package folder",
+        )
+    ((pack_id, value),) = entries.items()
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(
+            source,
+            f"{where}.{pack_id}",
+            f"the entry point must name the pack's package (got {value!r})",
+        )
+    package = Path(*value.partition(":")[0].strip().split("."))
+    for base in (root / "src", root):
+        if (base / package / "pack.json").is_file():
+            return base / package / "pack.json", pack_id
+    raise InputError(
+        source,
+        f"{where}.{pack_id}",
+        f"the entry point names the package {value!r}, but neither "
+        f"src/{package.as_posix()}/pack.json nor {package.as_posix()}/"
+        "pack.json exists",
+    )
+
+
+@contextmanager
+def _importable_from(folder: Path) -> Iterator[None]:
+    """
+    Put a trusted path pack's own code first on :data:`sys.path` while
+    its extension modules and validators are imported: the folder's parent
+    if the folder is a package (``src/maturity_pack_<id>``), else the
+    folder itself.  Imported modules stay in :data:`sys.modules`.
+    """
+    root = folder.parent if (folder / "__init__.py").is_file() else folder
+    entry = str(root.resolve())
+    sys.path.insert(0, entry)
+    importlib.invalidate_caches()
+    try:
+        yield
+    finally:
+        sys.path.remove(entry)
 
 
 def load_validator(name: str) -> Any:

@@ -57,6 +57,8 @@ def _header(console: Any, result: Result, lang: str) -> None:
     console.print(
         f"Pack:         {pack.id} {pack.version} — {pack.title.get(lang)}"
     )
+    trust = "" if pack.trusted else " (untrusted: runs no pack code)"
+    console.print(f"Source:       {pack.source}{trust}", markup=False)
     prof = pack.profiles[result.profile]
     console.print(f"Profile:      {prof.id} ({prof.name.get(lang)})")
     console.print(f"Rule:         {result.rule} (gate {decimal(result.gate)})")

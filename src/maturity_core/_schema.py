@@ -23,6 +23,7 @@ SCHEMA_NAMES = (
     "crosswalk",
     "group",
     "report",
+    "vector",
 )
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from . import _jsonio
 from ._assessment import Assessment, blank_assessment
 from ._overlay import apply_overlay
-from ._packs import discover_packs, load_pack, pack_from_data
+from ._packs import discover_packs, load_pack
 from ._render import (
     render_crosswalk,
     render_group,
@@ -85,7 +85,10 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p = sub.add_parser(
         "template", help="write a blank assessment for a pack and profile"
     )
-    p.add_argument("pack", help="installed pack id, or a pack directory")
+    p.add_argument(
+        "pack", help="installed pack id, or a pack path such as ./DIR"
+    )
+    _trust_option(p)
     p.add_argument("--profile", help="weight profile (default: the pack's)")
     _lang_option(p)
     p.add_argument(
@@ -126,7 +129,10 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         "show both results side by side, with what could not be carried.",
     )
     p.add_argument("assessment", type=Path)
-    p.add_argument("--to", required=True, help="target pack id or directory")
+    p.add_argument(
+        "--to", required=True, help="target pack id, or a pack path"
+    )
+    _pack_options(p, profile=False)
     p.add_argument(
         "--map", type=Path, help="crosswalk file (default: shipped)"
     )
@@ -178,6 +184,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "assessments", type=Path, nargs="+", help="one file per assessor"
     )
+    _pack_options(p, profile=False)
     p.add_argument(
         "--rule",
         choices=("consensus", "median"),
@@ -199,6 +206,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     )
     p.add_argument("before", type=Path, help="the earlier assessment")
     p.add_argument("after", type=Path, help="the later assessment")
+    _pack_options(p, profile=False)
     p.add_argument(
         "--allow-profile-change",
         action="store_true",
@@ -214,24 +222,27 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p = pack_sub.add_parser(
         "check", help="report every problem of a pack with its JSON path"
     )
-    p.add_argument("path", type=Path, help="pack directory or pack.json")
     p.add_argument(
-        "--trust-code",
-        action="store_true",
-        help="import the pack's extension modules and validators",
+        "path",
+        type=Path,
+        help="the pack distribution's root (with pyproject.toml), its "
+        "package folder (with pack.json), or the pack.json",
     )
+    _trust_option(p)
     _format_option(p)
     p = pack_sub.add_parser(
         "doc", help="render a pack as the standard's tables (Markdown/HTML)"
     )
-    p.add_argument("pack", help="pack id, directory or pack.json")
+    p.add_argument("pack", help="pack id, or a pack path such as ./DIR")
+    _trust_option(p)
     p.add_argument("--format", choices=("md", "html"), default="md")
     p.add_argument("-o", "--output", type=Path)
     p = pack_sub.add_parser(
         "diff", help="what changed between two pack versions"
     )
-    p.add_argument("old", help="pack id, directory or pack.json")
-    p.add_argument("new", help="pack id, directory or pack.json")
+    p.add_argument("old", help="pack id, or a pack path such as ./DIR")
+    p.add_argument("new", help="pack id, or a pack path such as ./DIR")
+    _trust_option(p)
     _format_option(p)
 
     p = sub.add_parser(
@@ -240,6 +251,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     )
     p.add_argument("assessment", type=Path)
     p.add_argument("--to", help="the new pack (default: the installed one)")
+    _trust_option(p)
     p.add_argument(
         "-o", "--output", type=Path, help="write the migrated assessment"
     )
@@ -251,7 +263,8 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     )
     p.add_argument("result", type=Path, help="recorded result JSON")
     p.add_argument("assessment", type=Path, help="the assessment it scored")
-    p.add_argument("--pack", help="pack id or directory (default: recorded)")
+    p.add_argument("--pack", help="pack id or path (default: recorded)")
+    _trust_option(p)
     p.add_argument("--overlay", action="append", default=[], type=Path)
     _format_option(p)
 
@@ -282,6 +295,7 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "--request", required=True, choices=("renewal", "upgrade", "downgrade")
     )
+    _pack_options(p, profile=False)
     _format_option(p)
 
     p = sub.add_parser(
@@ -299,7 +313,8 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         "arithmetic, streaming chunk by chunk.",
     )
     p.add_argument("input", type=Path, help="input .parquet or .csv file")
-    p.add_argument("--pack", required=True, help="pack id or directory")
+    p.add_argument("--pack", required=True, help="pack id or path")
+    _trust_option(p)
     p.add_argument("--profile", help="weight profile (default: the pack's)")
     p.add_argument("--rule", help="level rule (default: the pack's)")
     p.add_argument(
@@ -374,12 +389,24 @@ def _format_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _pack_options(p: argparse.ArgumentParser) -> None:
+def _trust_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--trust-code",
+        action="store_true",
+        help="run the code of a pack given as a path: import its extension "
+        "modules and run its validators (installed packs always run theirs)",
+    )
+
+
+def _pack_options(p: argparse.ArgumentParser, *, profile: bool = True) -> None:
     p.add_argument(
         "--pack",
-        help="pack id or directory to use instead of the assessment's pack",
+        help="installed pack id, or a pack path (./DIR, a pack.json, or a "
+        "pack distribution's root) to use instead of the assessment's pack",
     )
-    p.add_argument("--profile", help="weight profile to use")
+    _trust_option(p)
+    if profile:
+        p.add_argument("--profile", help="weight profile to use")
 
 
 def _emit(text: str, output: Path | None, stdout: IO[str]) -> None:
@@ -416,7 +443,7 @@ def _cmd_packs(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _cmd_template(args: argparse.Namespace, stdout: IO[str]) -> int:
-    pack = load_pack(args.pack)
+    pack = _load(args.pack, args)
     if args.profile and args.profile not in pack.profiles:
         msg = (
             f"pack {pack.id} has no profile {args.profile!r}; valid profiles: "
@@ -453,11 +480,19 @@ class _UsageError(Exception):
     pass
 
 
-def _load_for(assessment: Assessment, ref: str | None) -> Any:
+def _load(ref: str, args: argparse.Namespace) -> Any:
+    """The pack *ref* names, trusted if the command has --trust-code."""
+    return load_pack(ref, trust_code=getattr(args, "trust_code", False))
+
+
+def _load_for(assessment: Assessment, args: argparse.Namespace) -> Any:
+    """The pack of --pack if given, else the one the assessment names."""
+    ref = getattr(args, "pack", None)
     if ref is not None:
-        return load_pack(ref)
+        return _load(ref, args)
     try:
-        return load_pack(assessment.pack)
+        # An id read from a file is a bare name, never a path (load_pack).
+        return _load(assessment.pack, args)
     except PackNotFoundError as e:
         problem = Problem("$.pack", str(e), "unknown-pack")
         raise AssessmentError([problem], assessment.source) from None
@@ -471,7 +506,7 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
         msg = "the output file must not be the input assessment"
         raise _UsageError(msg)
     assessment = _read_assessment(args.assessment)
-    pack = _load_for(assessment, args.pack)
+    pack = _load_for(assessment, args)
     for overlay in args.overlay:
         pack = apply_overlay(pack, overlay)
     result = score(
@@ -511,7 +546,7 @@ def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
     if args.chunk_rows < 1:
         msg = "--chunk-rows must be at least 1"
         raise _UsageError(msg)
-    pack = load_pack(args.pack)
+    pack = _load(args.pack, args)
     model = compile_model(
         pack, args.profile, rule=args.rule, tailoring=tailoring
     )
@@ -559,8 +594,8 @@ def _cmd_crosswalk(args: argparse.Namespace, stdout: IO[str]) -> int:
     )
 
     assessment = Assessment.from_path(args.assessment)
-    source = _load_for(assessment, None)
-    target = load_pack(args.to)
+    source = _load_for(assessment, args)
+    target = _load(args.to, args)
     if args.map is not None:
         walk = Crosswalk.from_path(args.map)
         if (walk.source, walk.target) == (target.id, source.id):
@@ -632,7 +667,7 @@ def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
     ):
         msg = "the output file must not be the input assessment"
         raise _UsageError(msg)
-    pack = _load_for(assessment, args.pack)
+    pack = _load_for(assessment, args)
     result = score(pack, assessment, profile=args.profile)
     report = build_report(pack, result, lang=args.lang, target=args.target)
     if args.format == "json":
@@ -664,7 +699,7 @@ def _cmd_plan(args: argparse.Namespace, stdout: IO[str]) -> int:
     from ._gaps import improvement_plan  # noqa: PLC0415
 
     assessment = _read_assessment(args.assessment)
-    pack = _load_for(assessment, args.pack)
+    pack = _load_for(assessment, args)
     result = score(pack, assessment, profile=args.profile)
     effort = None
     if args.effort is not None:
@@ -719,7 +754,7 @@ def _cmd_consolidate(args: argparse.Namespace, stdout: IO[str]) -> int:
         msg = "consolidate needs at least two assessments"
         raise _UsageError(msg)
     assessments = [_read_assessment(p) for p in args.assessments]
-    pack = _load_for(assessments[0], None)
+    pack = _load_for(assessments[0], args)
     outcome = consolidate(
         pack,
         assessments,
@@ -754,8 +789,8 @@ def _cmd_compare(args: argparse.Namespace, stdout: IO[str]) -> int:
 
     before_a = _read_assessment(args.before)
     after_a = _read_assessment(args.after)
-    before = score(_load_for(before_a, None), before_a)
-    after = score(_load_for(after_a, None), after_a)
+    before = score(_load_for(before_a, args), before_a)
+    after = score(_load_for(after_a, args), after_a)
     comparison = compare(
         before, after, allow_profile_change=args.allow_profile_change
     )
@@ -775,9 +810,8 @@ def _cmd_compare(args: argparse.Namespace, stdout: IO[str]) -> int:
     return EXIT_OK
 
 
-def _cmd_pack(args: argparse.Namespace, stdout: IO[str]) -> int:  # noqa: C901, PLR0912 -- one branch per tool
+def _cmd_pack(args: argparse.Namespace, stdout: IO[str]) -> int:
     from . import _authoring  # noqa: PLC0415
-    from ._packs import iter_pack_problems  # noqa: PLC0415
 
     tool = args.pack_command
     if tool is None:
@@ -791,40 +825,16 @@ def _cmd_pack(args: argparse.Namespace, stdout: IO[str]) -> int:  # noqa: C901, 
         )
         return EXIT_OK
     if tool == "check":
-        data = _authoring.read_pack_data(args.path)
-        source = str(args.path)
-        problems = list(iter_pack_problems(data))
-        vectors: list[str] = []
-        if not problems:
-            try:
-                pack = pack_from_data(
-                    data, source=_pack_json(args.path), trusted=args.trust_code
-                )
-            except MaturityCoreError as e:
-                problems = list(getattr(e, "problems", ()))
-            else:
-                vectors = _check_vectors(pack)
+        check = _authoring.check_pack_path(
+            args.path, trust_code=args.trust_code
+        )
         if args.format == "json":
-            stdout.write(
-                _jsonio.dumps(
-                    {
-                        "pack": source,
-                        "valid": not problems and not vectors,
-                        "problems": [p.to_dict() for p in problems],
-                        "vector_failures": vectors,
-                    }
-                )
-            )
+            stdout.write(_jsonio.dumps(check.to_dict()))
         else:
-            for problem in problems:
-                stdout.write(f"{source}: {problem}\n")
-            for failure in vectors:
-                stdout.write(f"{source}: vector {failure}\n")
-            if not problems and not vectors:
-                stdout.write(f"{source}: valid pack\n")
-        return EXIT_INVALID if problems or vectors else EXIT_OK
+            _render_check(check, stdout)
+        return EXIT_OK if check.valid else EXIT_INVALID
     if tool == "doc":
-        pack = load_pack(args.pack)
+        pack = _load(args.pack, args)
         text = (
             _authoring.pack_html(pack)
             if args.format == "html"
@@ -832,7 +842,7 @@ def _cmd_pack(args: argparse.Namespace, stdout: IO[str]) -> int:  # noqa: C901, 
         )
         _emit(text, args.output, stdout)
         return EXIT_OK
-    diff = _authoring.diff_packs(load_pack(args.old), load_pack(args.new))
+    diff = _authoring.diff_packs(_load(args.old, args), _load(args.new, args))
     if args.format == "json":
         stdout.write(_jsonio.dumps(diff.to_dict()))
     else:
@@ -845,29 +855,34 @@ def _cmd_pack(args: argparse.Namespace, stdout: IO[str]) -> int:  # noqa: C901, 
     return EXIT_OK
 
 
-def _pack_json(path: Path) -> str:
-    return str(path / "pack.json" if path.is_dir() else path)
-
-
-def _check_vectors(pack: Any) -> list[str]:
-    from .testing import iter_vectors, run_vector  # noqa: PLC0415
-
-    failures = []
-    for vector in iter_vectors(pack):
-        try:
-            outcome = run_vector(pack, vector)
-        except MaturityCoreError as e:
-            failures.append(f"{vector.name}: {e}")
-            continue
-        failures += [f"{vector.name}: {m}" for m in outcome.mismatches]
-    return failures
+def _render_check(check: Any, stdout: IO[str]) -> None:
+    where = check.pack
+    for problem in check.problems:
+        stdout.write(f"{where}: {problem}\n")
+    for failure in check.vector_failures:
+        stdout.write(f"{where}: vector {failure}\n")
+    ran = f"{check.vectors_run} vector{'s' if check.vectors_run != 1 else ''}"
+    if check.valid:
+        passed = (
+            f"{ran} ran, all passed" if check.vectors_run else "no vectors"
+        )
+        stdout.write(f"{where}: valid pack; {passed}\n")
+        return
+    n = len(check.problems)
+    vectors = (
+        "vectors not run" if n else f"{ran} ran, {check.vectors_failed} failed"
+    )
+    stdout.write(
+        f"{where}: invalid pack: {n} problem{'s' if n != 1 else ''}; "
+        f"{vectors}\n"
+    )
 
 
 def _cmd_migrate(args: argparse.Namespace, stdout: IO[str]) -> int:
     from ._migrate import migrate_assessment  # noqa: PLC0415
 
     assessment = Assessment.from_path(args.assessment)
-    pack = load_pack(args.to) if args.to else _load_for(assessment, None)
+    pack = _load(args.to, args) if args.to else _load_for(assessment, args)
     migrated = migrate_assessment(pack, assessment)
     if args.output is not None:
         if args.output.resolve() == args.assessment.resolve():
@@ -899,7 +914,10 @@ def _cmd_verify(args: argparse.Namespace, stdout: IO[str]) -> int:
 
     assessment = Assessment.from_path(args.assessment)
     outcome = verify_result(
-        args.result, assessment, pack=args.pack, overlays=args.overlay
+        args.result,
+        assessment,
+        pack=_load(args.pack, args) if args.pack else None,
+        overlays=args.overlay,
     )
     if args.format == "json":
         stdout.write(_jsonio.dumps(outcome.to_dict()))
@@ -959,7 +977,7 @@ def _cmd_change(args: argparse.Namespace, stdout: IO[str]) -> int:
             str(args.previous),
         )
     assessment = Assessment.from_path(args.assessment)
-    pack = _load_for(assessment, None)
+    pack = _load_for(assessment, args)
     result = score(pack, assessment)
     if not assessment.metadata.date:
         raise AssessmentError(
@@ -1022,11 +1040,11 @@ def _cmd_validate(args: argparse.Namespace, stdout: IO[str]) -> int:
         try:
             data = _jsonio.read_json(path)
             if _is_pack_data(data):
-                pack = pack_from_data(data, source=str(path))
+                pack = load_pack(path, trust_code=args.trust_code)
                 entry |= {"kind": "pack", "id": pack.id, "valid": True}
             else:
                 assessment = Assessment.from_dict(data, source=str(path))
-                pack = _load_for(assessment, args.pack)
+                pack = _load_for(assessment, args)
                 reports = validate(pack, assessment, profile=args.profile)
                 entry |= {
                     "kind": "assessment",

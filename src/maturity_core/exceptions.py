@@ -94,19 +94,28 @@ class PackNotFoundError(PackError, LookupError):
     """
     No installed pack has the requested id, and it is not a path.
 
+    ``hint`` says how to load a folder of that name, if one exists.
+
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, pack_id: str, installed: Sequence[str]):
-        super().__init__(pack_id, tuple(installed))
+    def __init__(
+        self,
+        pack_id: str,
+        installed: Sequence[str],
+        hint: str | None = None,
+    ):
+        super().__init__(pack_id, tuple(installed), hint)
         self.pack_id = pack_id
         self.installed = tuple(installed)
+        self.hint = hint
 
     def __str__(self) -> str:
         known = ", ".join(self.installed) if self.installed else "none"
+        hint = f"; {self.hint}" if self.hint else ""
         return (
-            f"no model pack {self.pack_id!r} is installed and no pack.json "
-            f"exists at that path (installed packs: {known})"
+            f"no model pack {self.pack_id!r} is installed (installed packs: "
+            f"{known}){hint}"
         )
 
 

@@ -31,7 +31,6 @@ lowest option.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
@@ -39,11 +38,13 @@ from typing import Any
 
 import attrs
 
+from . import _jsonio
 from ._assessment import Assessment
 from ._model import Pack
 from ._packs import iter_pack_problems
+from ._schema import iter_schema_problems
 from ._scoring import Result, score
-from .exceptions import Problem
+from .exceptions import InputError, Problem
 
 
 @attrs.frozen
@@ -87,28 +88,89 @@ def check_pack(pack_data: Any) -> list[Problem]:
 
 
 def _vector_dir(pack: Pack) -> Any:
-    if pack.source.endswith("/pack.json") and not Path(pack.source).exists():
-        package = pack.source.removesuffix("/pack.json")
-        return files(package).joinpath("vectors")
-    return Path(pack.source).parent / "vectors"
+    source = Path(pack.source)
+    if source.name == "pack.json" and source.is_file():
+        return source.parent / "vectors"
+    if pack.source.endswith("/pack.json") and pack.trusted:
+        # An installed pack whose files are not on disk (a zip).
+        return files(pack.source.removesuffix("/pack.json")).joinpath(
+            "vectors"
+        )
+    return None
+
+
+def vector_files(pack: Pack) -> list[Any]:
+    """
+    The ``*.json`` files of the ``vectors/`` folder beside *pack*'s
+    ``pack.json``, by name (none for a pack loaded from data).
+
+    .. versionadded:: 0.1.0
+    """
+    folder = _vector_dir(pack)
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(
+        (e for e in folder.iterdir() if e.name.endswith(".json")),
+        key=lambda e: e.name,
+    )
+
+
+def read_vector(entry: Any) -> Vector:
+    """
+    Read one vector file strictly, as every other input is read (size,
+    nesting and string limits; no duplicate keys, ``NaN`` or symbolic
+    links), and check it against the vector schema.
+
+    Raises:
+        InputError: Naming the file and the JSON path of the first problem.
+
+    .. versionadded:: 0.1.0
+    """
+    source = str(entry)
+    if isinstance(entry, Path):
+        if entry.is_symlink():
+            raise InputError(
+                source,
+                "$",
+                "a test vector must be a file in the pack's vectors folder, "
+                "not a symbolic link",
+            )
+        data = _jsonio.read_json(entry)
+    else:
+        data = _jsonio.loads(entry.read_text("utf-8"), source)
+    problems = list(iter_schema_problems("vector", data))
+    if not problems and "recipe" in data and "assessment" in data:
+        problems.append(
+            Problem(
+                "$",
+                "a vector has a 'recipe' or an 'assessment', not both",
+                "schema",
+            )
+        )
+    if not problems and "recipe" not in data and "assessment" not in data:
+        problems.append(
+            Problem(
+                "$",
+                "a vector needs a 'recipe' or an 'assessment' to score",
+                "schema",
+            )
+        )
+    if problems:
+        raise InputError(source, problems[0].json_path, problems[0].message)
+    return Vector(data.get("name", entry.name), data, source)
 
 
 def iter_vectors(pack: Pack) -> Iterator[Vector]:
     """
     The test vectors shipped beside *pack*'s ``pack.json``, by file name.
 
+    Raises:
+        InputError: If a vector file is malformed (see :func:`read_vector`).
+
     .. versionadded:: 0.1.0
     """
-    folder = _vector_dir(pack)
-    if not folder.is_dir():
-        return
-    entries = sorted(
-        (e for e in folder.iterdir() if e.name.endswith(".json")),
-        key=lambda e: e.name,
-    )
-    for entry in entries:
-        data = json.loads(entry.read_text("utf-8"))
-        yield Vector(data.get("name", entry.name), data, str(entry))
+    for entry in vector_files(pack):
+        yield read_vector(entry)
 
 
 def assessment_from_recipe(
@@ -291,5 +353,7 @@ __all__ = [
     "check_pack",
     "check_vectors",
     "iter_vectors",
+    "read_vector",
     "run_vector",
+    "vector_files",
 ]
