@@ -61,7 +61,8 @@ def _header(console: Any, result: Result, lang: str) -> None:
     console.print(f"Source:       {pack.source}{trust}", markup=False)
     prof = pack.profiles[result.profile]
     console.print(f"Profile:      {prof.id} ({prof.name.get(lang)})")
-    console.print(f"Rule:         {result.rule} (gate {decimal(result.gate)})")
+    gate = "no gate" if result.gate is None else f"gate {decimal(result.gate)}"
+    console.print(f"Rule:         {result.rule} ({gate})")
     if meta.organisation:
         console.print(f"Organisation: {meta.organisation}")
     if meta.date:
@@ -96,7 +97,9 @@ def render_result(
             lv.name.get(lang),
             decimal(x),
             exact(x),
-            "pass" if x >= result.gate else "fail",
+            ""
+            if result.gate is None
+            else ("pass" if x >= result.gate else "fail"),
             "yes" if lv.number <= result.counted_levels else "no",
         )
     console.print(levels)

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import maturity_core as mc
-from maturity_core.testing import check_vectors
+from maturity_core.testing import (
+    assessment_from_recipe,
+    assessments,
+    check_vectors,
+)
 
 
 def test_pack_is_discovered():
@@ -37,3 +47,92 @@ def test_batch_path_agrees_with_the_exact_path():
         )
         result = mc.score(pack, mc.Assessment(pack=pack.id, ratings=ratings))
         assert (result.score, result.level) == (batch.score(i), batch.level(i))
+
+
+def test_rule_is_a_monotone_level_rule_with_a_vectorised_fold():
+    """The extension registers a LevelRule that plans and batches can use."""
+    mc.load_pack("devpractice")
+    rule = mc.get_rule("all-at-or-below")
+
+    assert (True, True) == (rule.monotone, rule.vector_fold is not None)
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.lists(st.integers(0, 3), min_size=3, max_size=3),
+        min_size=1,
+        max_size=20,
+    ),
+    st.integers(0, 3),
+)
+def test_vectorised_fold_equals_the_exact_fold(rows, gate):
+    """On every row of thirds, S and the counted levels agree exactly."""
+    mc.load_pack("devpractice")
+    rule = mc.get_rule("all-at-or-below")
+    s, counted = rule.vector_fold(np, np.array(rows, dtype=np.int64), gate, 3)
+    exact = [
+        rule([Fraction(v, 3) for v in row], Fraction(gate, 3)) for row in rows
+    ]
+
+    assert [(o.score, o.counted) for o in exact] == [
+        (Fraction(int(a), 3), int(c)) for a, c in zip(s, counted, strict=True)
+    ]
+
+
+def _raised(assessment: mc.Assessment, requirement: str, rating: str):
+    data = assessment.to_dict()
+    for entry in data["ratings"]:
+        if entry["id"] == requirement:
+            entry["rating"] = rating
+    return mc.Assessment.from_dict(data)
+
+
+def _claims_and_rescoring(pack, assessment):
+    """(claimed, re-scored) (level gain, gain) of every gap."""
+    result = mc.score(pack, assessment)
+    top = max(pack.level_numbers)
+    claimed, real = [], []
+    for gap in mc.gap_analysis(pack, result, target=top).gaps:
+        after = mc.score(pack, _raised(assessment, gap.requirement, gap.top))
+        k = gap.level - 1
+        claimed.append((gap.requirement, gap.level_gain, gap.gain))
+        real.append(
+            (
+                gap.requirement,
+                after.level_scores[k] - result.level_scores[k],
+                after.score - result.score,
+            )
+        )
+    return claimed, real
+
+
+def test_gap_gain_of_a_practice_above_the_weakest_is_zero():
+    """Raising automated testing at level 2 leaves the weakest practice at
+    level 2 (incident response, 1/3) as it is: X_2 and S do not move."""
+    pack = mc.load_pack("devpractice")
+    recipe = {
+        "default": {"1": "2", "2": "2", "3": "2"},
+        "requirements": {"incident-response.l2": "1"},
+    }
+    result = mc.score(pack, assessment_from_recipe(pack, None, recipe))
+    gaps = {g.requirement: g for g in mc.gap_analysis(pack, result).gaps}
+
+    assert (0, 0) == (
+        gaps["automated-testing.l2"].level_gain,
+        gaps["automated-testing.l2"].gain,
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_every_gap_claims_what_rescoring_shows(data):
+    """For every gap, the claimed rise of X_level and of S equals the rise
+    found by scoring the assessment again with that requirement at the
+    top rating."""
+    pack = mc.load_pack("devpractice")
+    assessment = data.draw(assessments(pack))
+
+    claimed, real = _claims_and_rescoring(pack, assessment)
+
+    assert real == claimed

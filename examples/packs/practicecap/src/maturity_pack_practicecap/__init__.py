@@ -1,0 +1,1 @@
+"""Example third-party pack: a practice capability model (no standard)."""
