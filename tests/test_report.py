@@ -95,11 +95,9 @@ class TestContent:
     def test_title_and_tiers_come_from_the_pack(self):
         """A business-continuity report carries its own title and tiers."""
         pack = mc.load_pack("bcgrading")
-        vector = next(iter(mc.testing.vector_files(pack)))
-        assessment = mc.Assessment.from_dict(
-            mc.testing.read_vector(vector)["assessment"]
-        )
-        report = mc.build_report(pack, mc.score(pack, assessment))
+        vector = next(iter(mc.testing.iter_vectors(pack)))
+        result = mc.testing.run_vector(pack, vector).result
+        report = mc.build_report(pack, result)
         text = mc.to_markdown(report)
 
         assert text.startswith("# 智能制造组织业务连续性等级评价报告\n")

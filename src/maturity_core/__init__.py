@@ -104,8 +104,8 @@ from ._population import (
 )
 from ._questionnaire import read_questionnaire, write_questionnaire
 from ._report import (
-    Report,
     NodeDiagnosis,
+    Report,
     build_report,
     font_subset,
     population_radar_png,
@@ -123,7 +123,6 @@ from ._rules import (
     register_rule,
     rule_names,
 )
-from ._semantics import Evaluation, Semantics
 from ._scoring import (
     DimensionScore,
     Result,
@@ -132,6 +131,7 @@ from ._scoring import (
     score,
     validate,
 )
+from ._semantics import Evaluation, Semantics
 from ._synthetic import synthetic_population
 from ._text import Text
 from ._verify import Difference, Verification, verify_result

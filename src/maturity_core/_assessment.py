@@ -477,8 +477,7 @@ def _rating_problems(pack: Pack, assessment: Assessment) -> Iterator[Problem]:
             named = "" if rubric is pack.rubric else f" {rubric.id!r}"
             if entry.rating == NA:
                 hint = (
-                    f" ('na' is not allowed by pack {pack.id}'s "
-                    f"rubric{named})"
+                    f" ('na' is not allowed by pack {pack.id}'s rubric{named})"
                 )
             yield Problem(
                 f"{path}.rating",

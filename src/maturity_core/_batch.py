@@ -46,7 +46,12 @@ from ._assessment import Assessment, Tailoring
 from ._format import decimal, exact
 from ._model import NA, ROOT, Pack, Profile
 from ._semantics import Semantics, check_unrated_policy
-from .exceptions import AssessmentError, MaturityCoreError, Problem, ScoringError
+from .exceptions import (
+    AssessmentError,
+    MaturityCoreError,
+    Problem,
+    ScoringError,
+)
 
 
 #: Code for a ``na`` rating in a ratings matrix.
@@ -192,11 +197,7 @@ def _compile_form(
     reqs = sem.requirements
     levels = sem.pack.level_numbers
     below = {n.id for n in sem.pack.nodes[node].walk()}
-    counts = {
-        key: c
-        for key, c in sem.counts().items()
-        if key[0] in below
-    }
+    counts = {key: c for key, c in sem.counts().items() if key[0] in below}
     if sem.aggregation.lowest:
         columns = tuple(
             np.array(
@@ -255,7 +256,9 @@ def _compile_form(
 def _max_scaled(sem: Semantics, value_scale: int) -> int:
     return max(
         int(o.value * value_scale)
-        for r in {sem.rubric(q).id: sem.rubric(q) for q in sem.requirements}.values()
+        for r in {
+            sem.rubric(q).id: sem.rubric(q) for q in sem.requirements
+        }.values()
         for o in r.options
     )
 
@@ -309,9 +312,7 @@ def compile_model(
     if not rubrics:
         rubrics = [pack.rubric]
     rubric_pos = {r.id: i for i, r in enumerate(rubrics)}
-    value_scale = _lcm(
-        o.value.denominator for r in rubrics for o in r.options
-    )
+    value_scale = _lcm(o.value.denominator for r in rubrics for o in r.options)
     method = pack.method
     bounds = [b.min.denominator for b in method.bands]
     if method.gate is not None:
@@ -433,7 +434,9 @@ class BatchResult:
     score_numerators: Any
     levels: Any
     counted: Any
-    exact_rows: Mapping[int, tuple[tuple[Fraction, ...], Fraction, int | None, int]]
+    exact_rows: Mapping[
+        int, tuple[tuple[Fraction, ...], Fraction, int | None, int]
+    ]
 
     @property
     def denominator(self) -> int:
@@ -538,9 +541,7 @@ def _values(model: CompiledModel, chunk: Any, unrated: str) -> Any:
     return values
 
 
-def _form_numerators(
-    form: _Form, values: Any, na: Any
-) -> tuple[Any, Any]:
+def _form_numerators(form: _Form, values: Any, na: Any) -> tuple[Any, Any]:
     """
     X·L of each row under *form*, and which rows it cannot score (NaN:
     invalid codes, unrated under 'error', and ``na`` under a linear form).
@@ -723,7 +724,9 @@ def _check_na(
     i, j = (int(v) for v in np.argwhere(bad)[0])
     rid = model.requirement_ids[j]
     valid = model.semantics.rubric(model.pack.requirements_by_id[rid]).ids
-    where = f"$[{i + row_offset}].{rid}" if key else f"$[{i + row_offset}][{j}]"
+    where = (
+        f"$[{i + row_offset}].{rid}" if key else f"$[{i + row_offset}][{j}]"
+    )
     raise AssessmentError(
         [
             Problem(
@@ -806,7 +809,9 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     s = np.zeros(n, dtype=np.int64)
     level = np.full(n, -1, dtype=np.int64)
     counted = np.zeros(n, dtype=np.int64)
-    exact_rows: dict[int, tuple[tuple[Fraction, ...], Fraction, int | None, int]] = {}
+    exact_rows: dict[
+        int, tuple[tuple[Fraction, ...], Fraction, int | None, int]
+    ] = {}
     for start in range(0, n, CHUNK_ROWS):
         chunk = codes[start : start + CHUNK_ROWS]
         _check_rows(model, chunk, unrated, start)

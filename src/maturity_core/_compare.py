@@ -100,7 +100,8 @@ class Comparison:
         level_scores_after: X_1..X_N after.
         score_before: S before.
         score_after: S after.
-        level_before: The level reached before (0 for none).
+        level_before: The level reached before (0 for none; ``None`` for
+            a pack without bands).
         level_after: The level reached after.
         nodes: Every node in scope in both results at every level where
             either has a score, in tree order.
@@ -128,8 +129,8 @@ class Comparison:
     level_scores_after: tuple[Fraction, ...]
     score_before: Fraction
     score_after: Fraction
-    level_before: int
-    level_after: int
+    level_before: int | None
+    level_after: int | None
     nodes: tuple[NodeChange, ...]
     only_before: tuple[str, ...]
     only_after: tuple[str, ...]
@@ -147,7 +148,7 @@ class Comparison:
     @property
     def level_delta(self) -> int:
         """Levels gained (negative if lost)."""
-        return self.level_after - self.level_before
+        return (self.level_after or 0) - (self.level_before or 0)
 
     @property
     def level_score_deltas(self) -> tuple[Fraction, ...]:

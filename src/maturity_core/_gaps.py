@@ -26,7 +26,7 @@ import attrs
 
 from ._assessment import Assessment
 from ._format import decimal, exact, exact_or_none
-from ._model import ROOT, Pack, RatingOption, Requirement
+from ._model import Pack, RatingOption, Requirement
 from ._scoring import Result, score
 from ._semantics import Semantics, ratings_of
 from .exceptions import ScoringError
@@ -293,7 +293,7 @@ def _check_result(pack: Pack, result: Result) -> None:
         raise ValueError(msg)
 
 
-def _rated(pack: Pack, result: Result) -> tuple[list[_Rated], bool]:
+def _rated(result: Result) -> tuple[list[_Rated], bool]:
     """
     Every in-scope requirement that is not ``na``, with its exact share,
     and whether some of them are unrated (scored as the lowest value).
@@ -393,7 +393,7 @@ def gap_analysis(
         target = _default_target(pack, result, target)
     else:
         target = max(pack.level_numbers)
-    rated, _ = _rated(pack, result)
+    rated, _ = _rated(result)
 
     gaps = []
     for r in rated:
@@ -733,7 +733,7 @@ def improvement_plan(
     target = _default_target(pack, result, target)
     efforts = _efforts(pack, effort)
     sem = result.semantics
-    rated, any_unrated = _rated(pack, result)
+    rated, any_unrated = _rated(result)
     if (result.level or 0) >= target:
         return Plan(
             target, (), Fraction(0), result.score, result.level, result
@@ -910,7 +910,9 @@ def _level_frontier(
             _Cand(
                 r.req.id,
                 level,
-                int((r.share or Fraction(0)) * (r.top.value - r.value) * scale),
+                int(
+                    (r.share or Fraction(0)) * (r.top.value - r.value) * scale
+                ),
                 scaled[r.req.id],
             )
             for r in cands
@@ -929,14 +931,17 @@ def _level_frontier(
     for i, _ in enumerate(values):
         raised = tuple(r.req.id for r in cands if r.value <= values[i])
         cost = sum(scaled[rid] for rid in raised)
-        changes = {rid: sem.rubric(sem.pack.requirements_by_id[rid]).top.id for rid in raised}
+        changes = {
+            rid: sem.rubric(sem.pack.requirements_by_id[rid]).top.id
+            for rid in raised
+        }
         x = sem.what_if(ratings, changes).level_scores[level - 1]
         if x > out[-1][1]:
             out.append((cost, x, raised))
     return out
 
 
-def _search(  # noqa: PLR0913, PLR0917 -- the search state
+def _search(  # noqa: C901, PLR0913, PLR0917 -- one exact search, in order
     sem: Semantics,
     result: Result,
     target: int,
@@ -976,7 +981,9 @@ def _search(  # noqa: PLR0913, PLR0917 -- the search state
             )
         return sem.fold(xs).score
 
-    def visit(j: int, cost: int, xs: list[Fraction], chosen: list[str]) -> None:
+    def visit(
+        j: int, cost: int, xs: list[Fraction], chosen: list[str]
+    ) -> None:
         if best[0] is not None and cost > best[0][0]:
             return
         if j == len(levels):
@@ -1028,11 +1035,11 @@ def _search_subsets(
             result.assessment.source,
         )
     ratings = ratings_of(result.assessment)
-    options = []
-    for n in range(len(ids) + 1):
-        for subset in itertools.combinations(ids, n):
-            options.append((sum(scaled[i] for i in subset), subset))
-    options.sort()
+    options = sorted(
+        (sum(scaled[i] for i in subset), subset)
+        for n in range(len(ids) + 1)
+        for subset in itertools.combinations(ids, n)
+    )
     for _, subset in options:
         changes = {rid: by_id[rid].top.id for rid in subset}
         if _reaches(sem, sem.what_if(ratings, changes).score, target):
@@ -1089,7 +1096,7 @@ def _unreachable(
     sem: Semantics, result: Result, target: int, threshold: Fraction
 ) -> str:
     """Why *target* is out of reach even with every rating at the top."""
-    rated, _ = _rated(sem.pack, result)
+    rated, _ = _rated(result)
     xs, best = _evaluate(sem, result, {r.req.id: r.top.id for r in rated})
     return (
         f"level {target} needs S ≥ {threshold}, but S is at most {best} "

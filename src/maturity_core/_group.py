@@ -66,7 +66,11 @@ class GroupResult:
     @property
     def lowest_level(self) -> int | None:
         """The lowest level over the scored members (the group's floor)."""
-        levels = [m.result.level for m in self.scored if m.result]
+        levels = [
+            m.result.level
+            for m in self.scored
+            if m.result and m.result.level is not None
+        ]
         return min(levels) if levels else None
 
     def to_dict(self) -> dict[str, Any]:

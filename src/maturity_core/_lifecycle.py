@@ -290,9 +290,7 @@ def check_level_change(  # noqa: C901, PLR0912, PLR0913 -- one rule per kind
                 f"level {old} (request an upgrade to change it)"
             )
         window = (
-            None
-            if months is None
-            else add_months(life.valid_until, -months)
+            None if months is None else add_months(life.valid_until, -months)
         )
         if window is not None and new_date < window:
             allowed = False

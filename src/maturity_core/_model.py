@@ -332,9 +332,7 @@ class Pack:
 
     def nodes_at(self, depth: int) -> tuple[Node, ...]:
         """The nodes at *depth*, in tree order."""
-        return tuple(
-            n for n in self.root.walk() if self.depths[n.id] == depth
-        )
+        return tuple(n for n in self.root.walk() if self.depths[n.id] == depth)
 
     @property
     def language(self) -> str:

@@ -353,7 +353,7 @@ def _rubric_problems(rubric: dict[str, Any], where: str) -> Iterator[Problem]:
             )
 
 
-def _shape_problems(
+def _shape_problems(  # noqa: C901 -- one linear list of checks
     data: dict[str, Any], parents: Mapping[str, str]
 ) -> Iterator[Problem]:
     """Rubric references, tiers, the gate a rule needs, the aggregation."""
@@ -539,7 +539,9 @@ def _rubric(rubric_id: str, data: Mapping[str, Any]) -> Rubric:
             for o in data["ratings"]
         ),
         na_allowed=na["allowed"],
-        na_name=_text(na.get("name", {"zh": "不适用", "en": "Not applicable"})),
+        na_name=_text(
+            na.get("name", {"zh": "不适用", "en": "Not applicable"})
+        ),
         id=rubric_id,
         name=_text(data.get("name")),
     )

@@ -159,7 +159,9 @@ def node_scores(
             slow[start + i] = ev.nodes
     for node in nodes:
         exact_values = [
-            v for ev_nodes in slow.values() for v in ev_nodes.get(node, {}).values()
+            v
+            for ev_nodes in slow.values()
+            for v in ev_nodes.get(node, {}).values()
         ]
         common = math.lcm(dens[node], *(v.denominator for v in exact_values))
         arr = nums[node]
@@ -173,7 +175,9 @@ def node_scores(
             ]
         nums[node] = arr
         dens[node] = common
-        present[node] = tuple(bool((arr[:, j] >= 0).any()) for j in range(len(levels)))
+        present[node] = tuple(
+            bool((arr[:, j] >= 0).any()) for j in range(len(levels))
+        )
     return NodeScores(levels, nums, dens, present)
 
 
@@ -297,7 +301,9 @@ def summarise_population(
         for node in wanted:
             arr = ns.numerators[node]
             nodes[node] = {
-                k: _distribution(arr[:, j][arr[:, j] >= 0], ns.denominators[node])
+                k: _distribution(
+                    arr[:, j][arr[:, j] >= 0], ns.denominators[node]
+                )
                 for j, k in enumerate(ns.levels)
                 if ns.present[node][j]
             }
@@ -448,7 +454,7 @@ def _level(
 
 def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
     pack: Pack, result: Result, node: str, limit: Fraction
-) -> tuple[Fraction, int, bool] | None:
+) -> tuple[Fraction, int | None, bool] | None:
     if limit == 0:
         return None
     # Presence is fixed on the open interval (0, limit), where every X_k

@@ -74,7 +74,7 @@ def _header(console: Any, result: Result, lang: str) -> None:
         )
 
 
-def render_result(
+def render_result(  # noqa: C901 -- one table after another
     result: Result, stream: IO[str], *, lang: str = "zh"
 ) -> None:
     """The level-score table, per-node scores, the level and the trace."""

@@ -78,7 +78,7 @@ _LABELS = {
 
 def _t(key: str, lang: str, **fields: str) -> str:
     zh, en = _LABELS[key]
-    text = zh if lang.split("-")[0].lower() == "zh" else en
+    text = zh if lang.split("-", maxsplit=1)[0].lower() == "zh" else en
     return text.format(**fields) if fields else text
 
 

@@ -65,7 +65,11 @@ Fold = Callable[[Sequence[Fraction], "Fraction | None"], RuleOutcome]
 #: The exact fold of a rule that also sees node scores: level scores, the
 #: gate and node id → level → score.
 NodeFold = Callable[
-    [Sequence[Fraction], "Fraction | None", Mapping[str, Mapping[int, Fraction]]],
+    [
+        Sequence[Fraction],
+        "Fraction | None",
+        Mapping[str, Mapping[int, Fraction]],
+    ],
     RuleOutcome,
 ]
 #: The vectorised fold: ``(np, x, gate, denominator)`` with *x* an
@@ -181,7 +185,9 @@ def _mean(values: Sequence[Fraction]) -> Fraction:
     return sum(values, Fraction(0)) / len(values)
 
 
-def _weighted(children: Sequence[tuple[Fraction, Fraction]]) -> Fraction | None:
+def _weighted(
+    children: Sequence[tuple[Fraction, Fraction]],
+) -> Fraction | None:
     total = sum((w for w, _ in children), Fraction(0))
     if not total:
         return None
@@ -395,7 +401,8 @@ def cumulative_gated_unit(
 
 
 def additive(
-    level_scores: Sequence[Fraction], gate: Fraction | None  # noqa: ARG001
+    level_scores: Sequence[Fraction],
+    gate: Fraction | None,  # noqa: ARG001
 ) -> RuleOutcome:
     """S = X_1 + … + X_N: every level counts at its value, with no gate."""
     total = Fraction(0)
@@ -415,7 +422,10 @@ def _first_fail(np: Any, x: Any, gate: int) -> Any:
 
 
 def _vector_gated(
-    np: Any, x: Any, gate: int | None, denominator: int  # noqa: ARG001
+    np: Any,
+    x: Any,
+    gate: int | None,
+    denominator: int,  # noqa: ARG001
 ) -> tuple[Any, Any]:
     assert gate is not None  # noqa: S101 -- uses_gate: the caller checks
     first = _first_fail(np, x, gate)
@@ -433,7 +443,10 @@ def _vector_gated_unit(
 
 
 def _vector_additive(
-    np: Any, x: Any, gate: int | None, denominator: int  # noqa: ARG001
+    np: Any,
+    x: Any,
+    gate: int | None,  # noqa: ARG001 -- the vectorised-fold signature
+    denominator: int,  # noqa: ARG001
 ) -> tuple[Any, Any]:
     counted = np.full(x.shape[0], x.shape[1], dtype=np.int64)
     return x.sum(axis=1), counted
@@ -470,7 +483,9 @@ def _scenarios_gated_unit(
 
 
 def _scenarios_additive(
-    xs: Sequence[Fraction], gate: Fraction | None, threshold: Fraction  # noqa: ARG001
+    xs: Sequence[Fraction],
+    gate: Fraction | None,  # noqa: ARG001 -- the scenarios signature
+    threshold: Fraction,
 ) -> list[Scenario]:
     rest = threshold - sum(xs, Fraction(0))
     return [Scenario(len(xs), {}, rest if rest > 0 else None)]

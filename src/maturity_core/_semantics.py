@@ -17,7 +17,13 @@ from typing import Any
 import attrs
 
 from ._model import ROOT, Pack, Profile, Requirement, Rubric
-from ._rules import Aggregation, LevelRule, RuleOutcome, get_aggregation, get_rule
+from ._rules import (
+    Aggregation,
+    LevelRule,
+    RuleOutcome,
+    get_aggregation,
+    get_rule,
+)
 from .exceptions import ScoringError
 
 
@@ -214,7 +220,9 @@ class Semantics:
 
     def children(self, node: str) -> list[str]:
         """The in-scope children of *node*."""
-        return [c.id for c in self.pack.nodes[node].children if c.id in self.scope]
+        return [
+            c.id for c in self.pack.nodes[node].children if c.id in self.scope
+        ]
 
     def aggregate(
         self, values: Mapping[str, Mapping[int, Sequence[Fraction]]]
@@ -341,7 +349,9 @@ class Semantics:
         root, nodes = self.aggregate(values)
         xs, empty = self.level_scores(root)
         outcome = self.fold(xs, nodes)
-        return Evaluation(xs, empty, outcome, self.band(outcome.score)[0], nodes)
+        return Evaluation(
+            xs, empty, outcome, self.band(outcome.score)[0], nodes
+        )
 
     # -- linear shares ----------------------------------------------------
 
@@ -408,7 +418,10 @@ class Semantics:
         """
         out: dict[tuple[str, int], int] = {}
         for req in self.requirements:
-            if ratings is not None and self.value(req, ratings.get(req.id)) is None:
+            if (
+                ratings is not None
+                and self.value(req, ratings.get(req.id)) is None
+            ):
                 continue
             out[req.node, req.level] = out.get((req.node, req.level), 0) + 1
         return out
@@ -424,7 +437,9 @@ class Semantics:
         return self.evaluate({**ratings, **changes}, unrated=unrated)
 
 
-def level_for_score(pack: Pack, s: Fraction) -> tuple[int | None, Fraction | None]:
+def level_for_score(
+    pack: Pack, s: Fraction
+) -> tuple[int | None, Fraction | None]:
     """
     The level *s* reaches under *pack*'s bands and that band's minimum:
     ``(0, None)`` below the lowest band, ``(None, None)`` without bands.

@@ -68,10 +68,27 @@ def synthetic_population(
             for r in model.requirement_ids
         ]
     )
-    # Rating codes from best to worst, and the attainment each needs.
-    order = np.argsort(-model.rating_values, kind="stable")
-    n_opt = len(order)
-    cut = np.linspace(1.0, 0.25, n_opt)[:-1] if n_opt > 1 else np.array([])
+    # Per rubric: rating codes from best to worst, and the attainment each
+    # needs; every column draws from its own requirement's rubric.
+    rubrics = sorted(set(model.column_rating_ids))
+    column_rubric = np.array(
+        [rubrics.index(ids) for ids in model.column_rating_ids],
+        dtype=np.int64,
+    )
+    plans = []
+    for ids in rubrics:
+        rubric = model.pack.rubric_of(
+            model.pack.requirements_by_id[
+                model.requirement_ids[model.column_rating_ids.index(ids)]
+            ]
+        )
+        values = np.array([float(o.value) for o in rubric.options])
+        order = np.argsort(-values, kind="stable")
+        n_opt = len(order)
+        cut = (
+            np.linspace(1.0, 0.25, n_opt)[:-1] if n_opt > 1 else np.array([])
+        )
+        plans.append((order, cut))
     out = np.empty((n, len(model.requirement_ids)), dtype=np.int8)
     for start in range(0, n, chunk_rows):
         m = min(chunk_rows, n - start)
@@ -88,8 +105,10 @@ def synthetic_population(
             + rng.normal(0.0, 0.2, size=(m, len(req_level)))
         )
         # attainment ≥ cut[0] → best option, … below the last cut → worst.
-        rank = np.zeros(attainment.shape, dtype=np.int64)
-        for c in cut:
-            rank += attainment < c
-        out[start : start + m] = order[rank].astype(np.int8)
+        for r, (order, cut) in enumerate(plans):
+            cols = np.flatnonzero(column_rubric == r)
+            rank = np.zeros((m, len(cols)), dtype=np.int64)
+            for c in cut:
+                rank += attainment[:, cols] < c
+            out[start : start + m, cols] = order[rank].astype(np.int8)
     return out

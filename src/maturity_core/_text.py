@@ -45,11 +45,13 @@ class Text:
     _key: frozenset[tuple[str, str]] = attrs.field(repr=False)
 
     def __init__(
-        self, values: Mapping[str, str | None] | None = None, **langs: str | None
+        self,
+        values: Mapping[str, str | None] | None = None,
+        **langs: str | None,
     ) -> None:
         merged = {**(values or {}), **langs}
         items = tuple((k, v) for k, v in merged.items() if v is not None)
-        self.__attrs_init__(items, frozenset(items))  # type: ignore[attr-defined]
+        self.__attrs_init__(items, frozenset(items))
 
     @property
     def values(self) -> Mapping[str, str]:

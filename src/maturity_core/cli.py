@@ -993,7 +993,7 @@ def _cmd_change(args: argparse.Namespace, stdout: IO[str]) -> int:
     check = check_level_change(
         pack,
         previous,
-        result.level,
+        result.level or 0,
         parse_date(
             assessment.metadata.date, "$.metadata.date", assessment.source
         ),

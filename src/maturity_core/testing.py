@@ -182,22 +182,26 @@ def assessment_from_recipe(
     .. versionadded:: 0.1.0
     """
     prof = pack.get_profile(profile)
-    lowest = min(pack.rubric.options, key=lambda o: o.value).id
-    default = {int(k): v for k, v in recipe.get("default", {}).items()}
-    by_node = {
-        node: {int(k): v for k, v in levels.items()}
-        for node, levels in recipe.get("nodes", {}).items()
-    }
     by_req = dict(recipe.get("requirements", {}))
     ratings = []
     for req in pack.requirements:
         if req.node not in prof.scope:
             continue
+        rubric = pack.rubric_of(req)
+        # Requirements on another rubric than the main one follow the
+        # recipe's part for that rubric (same shape), if it has one.
+        part = (
+            recipe
+            if rubric is pack.rubric
+            else recipe.get("rubrics", {}).get(rubric.id, {})
+        )
+        lowest = min(rubric.options, key=lambda o: o.value).id
+        default = {int(k): v for k, v in part.get("default", {}).items()}
         rating = default.get(req.level, lowest)
         lineage = [req.node, *pack.ancestors(req.node)]
-        for node, levels in by_node.items():
-            if node in lineage and req.level in levels:
-                rating = levels[req.level]
+        for node, levels in part.get("nodes", {}).items():
+            if node in lineage and str(req.level) in levels:
+                rating = levels[str(req.level)]
         rating = by_req.get(req.id, rating)
         ratings.append({"id": req.id, "rating": rating})
     data: dict[str, Any] = {
@@ -246,6 +250,13 @@ def run_vector(pack: Pack, vector: Vector) -> VectorOutcome:  # noqa: C901 -- on
                 mismatches.append(
                     f"nodes[{node}][{level}]: expected {value!r}, "
                     f"got {actual!r}"
+                )
+    for key in ("node_totals", "node_levels"):
+        for node, value in expected.get(key, {}).items():
+            actual = got[key].get(node)
+            if actual != value:
+                mismatches.append(
+                    f"{key}[{node}]: expected {value!r}, got {actual!r}"
                 )
     for tag, dim in expected.get("dimensions", {}).items():
         actual = got["dimensions"].get(tag, {})
@@ -307,10 +318,13 @@ def assessments(
     from hypothesis import strategies as st  # noqa: PLC0415 -- tests only
 
     prof = pack.get_profile(profile)
-    ratings = list(pack.rubric.ids)
-    if not na and "na" in ratings:
-        ratings.remove("na")
-    reqs = [r.id for r in pack.requirements if r.node in prof.scope]
+    in_scope = [r for r in pack.requirements if r.node in prof.scope]
+    reqs = [r.id for r in in_scope]
+    # Each requirement is rated from its own rubric.
+    choices = [
+        [x for x in pack.rubric_of(r).ids if na or x != "na"]
+        for r in in_scope
+    ]
     tailorable = [
         n.id for n in pack.root.walk() if pack.is_tailorable(prof, n.id)
     ]
@@ -322,13 +336,7 @@ def assessments(
 
     @st.composite
     def build(draw: Any) -> Assessment:
-        chosen = draw(
-            st.lists(
-                st.sampled_from(ratings),
-                min_size=len(reqs),
-                max_size=len(reqs),
-            )
-        )
+        chosen = [draw(st.sampled_from(options)) for options in choices]
         cut = draw(cuts)
         return Assessment.from_dict(
             {

@@ -190,7 +190,7 @@ class TestProvenance:
         [
             ("tailoring-renormalisation", "$.profiles"),
             ("tailoring-granularity", "$.profiles"),
-            ("no-level-label", "$.method.bands"),
+            ("no-level-label", "$.method.no_level_name"),
             ("issuer-name", "$.standard.issuer"),
         ],
     )
