@@ -12,9 +12,23 @@ import maturity_core as mc
 from maturity_core.cli import run
 
 
+#: The policy of the 2023 national pilot plan for standard application.
+PILOT_PLAN = {
+    "source": "the 2023 pilot plan",
+    "core_kinds": ["national"],
+    "size": {"min": 5, "max": 20},
+}
+
+
 def _group(tmp_path, standards, **extra):
     shutil.copy("examples/db12t1073-discrete.json", tmp_path / "db12.json")
-    data = {"format": 1, "name": "示例标准群", "standards": standards, **extra}
+    data = {
+        "format": 1,
+        "name": "示例标准群",
+        "standards": standards,
+        "policy": PILOT_PLAN,
+        **extra,
+    }
     path = tmp_path / "group.json"
     path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     return path
@@ -46,13 +60,20 @@ class TestScoreGroup:
         result = mc.score_group(_group(tmp_path, [CORE, LOCAL]))
 
         assert [
-            "the group has 2 standards; the pilot plan recommends 5 to 20"
+            "the group has 2 standards; the 2023 pilot plan recommends 5 "
+            "to 20"
         ] == list(result.warnings)
 
     def test_group_needs_a_national_core(self, tmp_path):
-        """A group is built around a national standard."""
+        """Under the pilot plan a group is built around a national one."""
         with pytest.raises(mc.AssessmentError, match="national"):
             mc.score_group(_group(tmp_path, [LOCAL, *OTHERS]))
+
+    def test_without_a_policy_nothing_is_required(self, tmp_path):
+        """The core adds no rule of its own to a group without a policy."""
+        result = mc.score_group(_group(tmp_path, [LOCAL], policy={}))
+
+        assert ((), 1) == (result.warnings, len(result.scored))
 
     def test_member_needs_pack_and_assessment(self, tmp_path):
         """A pack without an assessment is an error at its path."""

@@ -5,7 +5,7 @@ Standards come as model packs, found through the entry-point group
 ``maturity_core.packs``::
 
     >>> import maturity_core as mc
-    >>> pack = mc.load_pack("db12t1073")  # doctest: +SKIP
+    >>> pack = mc.load_pack("devpractice")  # doctest: +SKIP
     >>> a = mc.Assessment.from_path("a.json")  # doctest: +SKIP
     >>> result = mc.score(pack, a)  # doctest: +SKIP
 """

@@ -35,7 +35,7 @@ from .exceptions import ScoringError
 @attrs.frozen
 class LeafStanding:
     """
-    One leaf (subdomain) and its exact scores at the current level and at
+    One leaf and its exact scores at the current level and at
     the next one (``None`` where it is absent or there is no such level).
 
     .. versionadded:: 0.1.0

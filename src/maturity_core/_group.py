@@ -1,12 +1,12 @@
 """
-Standard groups (标准群): one organisation assessed against several
-standards applied together.
+Standard groups: one organisation assessed against several standards
+applied together.
 
-The national pilot plan for smart-manufacturing standard application
-(2023) defines a group as a set of standards built around at least one
-national standard, with 5 to 20 standards in all.  Members whose
-standard has an installed pack carry an assessment and are scored; the
-others are listed.
+A group file may carry the policy of the programme it follows (which
+kinds of standard must be at its core, how many standards it should
+hold); the core only interprets that policy.  Members whose standard has
+an installed pack carry an assessment and are scored; the others are
+listed.
 """
 
 from __future__ import annotations
@@ -23,10 +23,6 @@ from ._packs import load_pack
 from ._schema import iter_schema_problems
 from ._scoring import Result, score
 from .exceptions import AssessmentError, Problem
-
-
-#: The pilot plan's recommended size of a standard group.
-GROUP_SIZE = (5, 20)
 
 
 @attrs.frozen(eq=False)
@@ -111,8 +107,8 @@ def score_group(path: str | os.PathLike[str]) -> GroupResult:
     Score every member of the standard group described in *path*.
 
     Raises:
-        AssessmentError: If the group file is malformed or has no national
-            core standard; member assessments raise as for
+        AssessmentError: If the group file is malformed or breaks its own
+            policy's core rule; member assessments raise as for
             :func:`score`.
 
     .. versionadded:: 0.1.0
@@ -123,24 +119,32 @@ def score_group(path: str | os.PathLike[str]) -> GroupResult:
     if problems:
         raise AssessmentError(problems, str(path))
     standards = data["standards"]
-    if not any(s["kind"] == "national" and s.get("core") for s in standards):
+    policy = data.get("policy", {})
+    core_kinds = policy.get("core_kinds")
+    if core_kinds and not any(
+        s["kind"] in core_kinds and s.get("core") for s in standards
+    ):
         raise AssessmentError(
             [
                 Problem(
                     "$.standards",
-                    "a standard group is built around at least one national "
-                    "standard: mark one with kind 'national' and core true",
+                    f"the group's policy ({policy.get('source', 'policy')}) "
+                    f"builds it around a standard of kind "
+                    f"{' or '.join(repr(k) for k in core_kinds)}: mark one "
+                    "with that kind and core true",
                     "group-core",
                 )
             ],
             str(path),
         )
     warnings = []
-    low, high = GROUP_SIZE
-    if not low <= len(standards) <= high:
+    size = policy.get("size", {})
+    low, high = size.get("min", 0), size.get("max")
+    if len(standards) < low or (high is not None and len(standards) > high):
         warnings.append(
-            f"the group has {len(standards)} standards; the pilot plan "
-            f"recommends {low} to {high}"
+            f"the group has {len(standards)} standards; "
+            f"{policy.get('source', 'its policy')} recommends {low} to "
+            f"{high if high is not None else 'any number'}"
         )
     members = []
     for i, std in enumerate(standards):

@@ -194,8 +194,8 @@ class Band:
 @attrs.frozen
 class Tier:
     """
-    One depth of a pack's tree, as the pack names it (能力域, "practice
-    area", …).  Depth 1 is the top-level nodes.
+    One depth of a pack's tree, as the pack names it ("function",
+    "practice area", …).  Depth 1 is the top-level nodes.
 
     .. versionadded:: 0.2.0
     """

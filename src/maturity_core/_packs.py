@@ -830,7 +830,7 @@ def load_pack(
     parsed data.
 
     A string is an installed pack id unless it names a path: it contains a
-    path separator (``./db12t1073``, ``packs/x/pack.json``, an absolute
+    path separator (``./mypack``, ``packs/x/pack.json``, an absolute
     path) or is ``.`` or ``..``.  A bare name is never looked up on disk, so
     a folder in the working directory cannot stand in for an installed
     pack.  A :class:`os.PathLike` is always a path.  A path may name a pack's

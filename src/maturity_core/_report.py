@@ -362,8 +362,8 @@ def _cjk_font() -> Any:
 
 def radar_png(report: Report) -> bytes:
     """
-    The radar chart of domain scores per level as PNG bytes (one polygon
-    per level; CJK labels rendered with Noto Sans CJK).
+    The radar chart of the charted tier's scores per level as PNG bytes
+    (one polygon per level; CJK labels rendered with Noto Sans CJK).
 
     .. versionadded:: 0.1.0
     """

@@ -310,7 +310,7 @@ def assessments(
     tailorable node taken out.
 
     >>> from hypothesis import given  # doctest: +SKIP
-    >>> @given(assessments(load_pack("db12t1073")))  # doctest: +SKIP
+    >>> @given(assessments(load_pack("devpractice")))  # doctest: +SKIP
     ... def test_level_is_in_range(assessment): ...
 
     .. versionadded:: 0.1.0
