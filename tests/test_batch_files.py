@@ -56,6 +56,48 @@ class TestScoreFile:
         assert expected["org"].tolist() == got["org"].tolist()
         assert expected["level"].tolist() == got["level"].tolist()
 
+    def test_node_totals_columns_equal_scalar_results(
+        self, tmp_path, model, population
+    ):
+        """`maturity batch --node-totals` writes score()'s node totals."""
+        source = tmp_path / "in.csv"
+        population.head(5).to_csv(source, index=False)
+        out = tmp_path / "out.csv"
+
+        status = run(
+            [
+                "batch", str(source), "--pack", "db12t1073",
+                "--profile", "discrete", "--key", "org",
+                "--out", str(out), "--node-totals",
+            ],
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        got = pd.read_csv(out, dtype=str)
+        pack = mc.load_pack("db12t1073")
+        row = population.iloc[2]
+        result = mc.score(
+            pack,
+            mc.Assessment.from_dict(
+                {
+                    "pack": "db12t1073",
+                    "profile": "discrete",
+                    "ratings": [
+                        {"id": rid, "rating": row[rid]}
+                        for rid in model.requirement_ids
+                    ],
+                }
+            ),
+        )
+
+        assert 0 == status
+        assert {
+            node: str(total) for node, total in result.node_totals.items()
+        } == {node: got.loc[2, f"total:{node}"] for node in result.node_totals}
+        assert {
+            node: str(level) for node, level in result.node_levels.items()
+        } == {node: got.loc[2, f"level:{node}"] for node in result.node_levels}
+
     def test_csv_output(self, tmp_path, model, population):
         """A .csv output holds the same exact strings."""
         source = tmp_path / "in.parquet"

@@ -223,3 +223,27 @@ def test_node_totals_fold_node_level_scores(pair):
         assert rule(xs, pack.method.gate, result.nodes).score == (
             result.node_totals[node]
         )
+
+
+@law
+@given(gen.general_packs_and_assessments())
+def test_batch_node_totals_equal_the_results(pair):
+    """node_totals gives every node's total and level as score() does."""
+    pack, assessment = _load(*pair)
+    result = mc.score(pack, assessment)
+    model = mc.compile_model(
+        pack,
+        result.profile,
+        rule=result.rule,
+        tailoring=assessment.tailoring,
+    )
+    codes = model.encode(assessment.ratings_by_id)[None, :]
+    totals = mc.node_totals(model, codes)
+
+    for node, total in result.node_totals.items():
+        level = int(totals.levels[node][0])
+
+        assert (total, result.node_levels[node]) == (
+            totals.total(node, 0),
+            None if level < 0 else level,
+        )

@@ -143,6 +143,9 @@ class CompiledModel:
     #: The lowest scaled value of each column's rubric (unrated='none').
     column_lowest: Any
     root_form: _Form
+    #: The denominators of the gate and the band bounds, which every
+    #: form's denominator includes.
+    bounds: tuple[int, ...] = ()
     _node_forms: dict[str, _Form] = attrs.field(factory=dict, repr=False)
 
     @property
@@ -182,7 +185,7 @@ class CompiledModel:
                 msg = f"node {node!r} is not in scope"
                 raise KeyError(msg)
             self._node_forms[node] = _compile_form(
-                _numpy(), self.semantics, node, self.value_scale, ()
+                _numpy(), self.semantics, node, self.value_scale, self.bounds
             )
         return self._node_forms[node]
 
@@ -355,6 +358,7 @@ def compile_model(
         column_rubric=column_rubric,
         column_lowest=column_lowest,
         root_form=root_form,
+        bounds=tuple(bounds),
     )
 
 
@@ -475,11 +479,13 @@ class BatchResult:
         """S of every row, exact."""
         return [self.score(i) for i in range(len(self))]
 
-    def to_pandas(self, keys: Any = None) -> Any:
+    def to_pandas(self, keys: Any = None, *, node_totals: Any = None) -> Any:
         """
         A DataFrame: *keys* columns, then ``score`` (exact string),
         ``score_decimal``, ``level`` (absent for a pack without bands),
-        ``counted_levels`` and ``X<k>`` (exact strings).
+        ``counted_levels`` and ``X<k>`` (exact strings); with
+        *node_totals* (:func:`node_totals`) also ``total:<node>`` (exact
+        strings) and ``level:<node>`` for each node.
         """
         import pandas as pd  # noqa: PLC0415 -- optional dependency
 
@@ -511,6 +517,15 @@ class BatchResult:
             frame.loc[i, "counted_levels"] = counted
             for k, x in zip(self.model.levels, xs, strict=True):
                 frame.loc[i, f"X{k}"] = exact(x)
+        if node_totals is not None:
+            columns = {}
+            for node, nums in node_totals.numerators.items():
+                columns[f"total:{node}"] = _exact_strings(
+                    np, nums, node_totals.denominators[node]
+                )
+                if has_levels:
+                    columns[f"level:{node}"] = node_totals.levels[node]
+            frame = pd.concat([frame, pd.DataFrame(columns)], axis=1)
         return frame
 
 

@@ -12,6 +12,7 @@ import attrs
 
 from . import _jsonio
 from ._batch import CompiledModel, encode_frame, score_many
+from ._population import node_totals
 from .exceptions import InputError
 
 
@@ -113,10 +114,13 @@ def score_file(  # noqa: PLR0913 -- options of the CLI command
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     unrated: str = "error",
     progress: bool = False,
+    nodes: bool = False,
 ) -> BatchSummary:
     """
     Score every row of *source* (wide Parquet or CSV) into *output*
     (Parquet or CSV), streaming chunk by chunk so memory stays bounded.
+    With *nodes*, every in-scope node's total and level are columns too
+    (``total:<node>``, ``level:<node>``).
 
     The output is written to a temporary file and renamed into place.
 
@@ -147,16 +151,21 @@ def score_file(  # noqa: PLR0913 -- options of the CLI command
                 _shift_rows(e, rows, source)
                 raise
             result = score_many(model, codes, unrated=unrated)
+            totals = (
+                node_totals(model, codes, unrated=unrated) if nodes else None
+            )
             table = pa.Table.from_pandas(
-                result.to_pandas(key_frame), preserve_index=False
+                result.to_pandas(key_frame, node_totals=totals),
+                preserve_index=False,
             )
             if writer is None:
                 writer = _writer(out_kind, tmp, table.schema)
             writer.write_table(table)
             rows += len(frame)
             chunks += 1
-            for lv, n in zip(*_unique(result.levels), strict=True):
-                levels[lv] = levels.get(lv, 0) + n
+            if model.pack.has_levels:
+                for lv, n in zip(*_unique(result.levels), strict=True):
+                    levels[lv] = levels.get(lv, 0) + n
             bar(len(frame))
         if writer is None:
             writer = _writer(out_kind, tmp, _empty_schema(model, keys))

@@ -182,6 +182,103 @@ def node_scores(
 
 
 @attrs.frozen
+class NodeTotals:
+    """
+    Each node's own total and level for every row: the level rule
+    applied to the node's level scores, and the band it reaches.
+
+    ``numerators[node][i] / denominators[node]`` is the total of *node*
+    in row *i*; ``levels[node][i]`` its level (-1 for a pack without
+    bands).
+
+    .. versionadded:: 0.2.0
+    """
+
+    numerators: Mapping[str, Any]
+    denominators: Mapping[str, int]
+    levels: Mapping[str, Any]
+
+    def total(self, node: str, row: int) -> Fraction:
+        """One node's total, exact."""
+        return Fraction(
+            int(self.numerators[node][row]), self.denominators[node]
+        )
+
+
+def node_totals(
+    model: CompiledModel,
+    codes: Any,
+    nodes: Sequence[str] | None = None,
+    *,
+    unrated: str = "error",
+) -> NodeTotals:
+    """
+    The total and level of *nodes* (every in-scope node by default) for
+    every row of *codes*, as :attr:`Result.node_totals` and
+    :attr:`Result.node_levels` give them for one assessment.
+
+    .. versionadded:: 0.2.0
+    """
+    np = _numpy()
+    sem = model.semantics
+    if nodes is None:
+        nodes = [
+            n.id
+            for n in model.pack.root.walk()
+            if n.id in sem.scope and model.pack.depths[n.id] > 0
+        ]
+    if sem.rule.sees_nodes:
+        return _node_totals_by_row(model, codes, nodes, unrated)
+    scores = node_scores(model, codes, nodes, unrated=unrated)
+    nums: dict[str, Any] = {}
+    dens: dict[str, int] = {}
+    levels: dict[str, Any] = {}
+    vector = sem.rule.vector_fold
+    for node in nodes:
+        den = scores.denominators[node]
+        x = np.maximum(scores.numerators[node], 0)  # absent levels: 0
+        if vector is not None:
+            gate = None if sem.gate is None else int(sem.gate * den)
+            s, _ = vector(np, x, gate, den)
+            s = np.asarray(s, dtype=np.int64)
+        else:
+            totals = []
+            for i in range(x.shape[0]):
+                xs = tuple(Fraction(int(v), den) for v in x[i])
+                totals.append(sem.fold(xs).score)
+            den = math.lcm(den, *(t.denominator for t in totals))
+            s = np.array([int(t * den) for t in totals], dtype=np.int64)
+        nums[node] = s
+        dens[node] = den
+        levels[node] = sem.band_vector(np, s, den)
+    return NodeTotals(nums, dens, levels)
+
+
+def _node_totals_by_row(
+    model: CompiledModel, codes: Any, nodes: Sequence[str], unrated: str
+) -> NodeTotals:
+    """Node totals of a rule that reads node scores: row by row."""
+    np = _numpy()
+    sem = model.semantics
+    codes = np.asarray(codes, dtype=np.int8)
+    _check_rows(model, codes, unrated, 0)
+    rows = []
+    for i in range(codes.shape[0]):
+        ev = sem.evaluate(_decode(model, codes[i]), unrated=unrated)
+        rows.append(sem.node_totals(ev.nodes)[0])
+    nums: dict[str, Any] = {}
+    dens: dict[str, int] = {}
+    levels: dict[str, Any] = {}
+    for node in nodes:
+        totals = [row[node] for row in rows]
+        den = math.lcm(1, *(t.denominator for t in totals))
+        s = np.array([int(t * den) for t in totals], dtype=np.int64)
+        nums[node], dens[node] = s, den
+        levels[node] = sem.band_vector(np, s, den)
+    return NodeTotals(nums, dens, levels)
+
+
+@attrs.frozen
 class PopulationSummary:
     """
     A population at a glance: level counts and shares, S and X_k

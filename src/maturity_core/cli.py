@@ -351,6 +351,12 @@ def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
         default=None,
         help="show a progress bar (default: when stderr is a terminal)",
     )
+    p.add_argument(
+        "--node-totals",
+        action="store_true",
+        help="add each node's own total and level as columns "
+        "(total:NODE, level:NODE)",
+    )
     _format_option(p)
 
     p = sub.add_parser(
@@ -561,6 +567,7 @@ def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
         chunk_rows=args.chunk_rows,
         unrated=args.unrated,
         progress=progress,
+        nodes=args.node_totals,
     )
     data = {
         "rows": summary.rows,
