@@ -105,6 +105,18 @@ class TestContent:
         assert "## 能力子域诊断分析" in text
         assert "能力成熟度诊断报告" not in text
 
+    def test_a_pack_of_another_shape_reports_in_its_own_words(self):
+        """practicecap: its title and tiers, node totals, no gate column."""
+        pack = mc.load_pack("practicecap")
+        vector = list(mc.testing.iter_vectors(pack))[-1]
+        result = mc.testing.run_vector(pack, vector).result
+        text = mc.to_markdown(mc.build_report(pack, result, lang="de"))
+
+        assert text.startswith("# Praxis-Fähigkeitsprofil\n")
+        assert "## Kategorie scores by level" in text
+        assert "## Praktik diagnosis" in text
+        assert "gate" not in text
+
     def test_language_defaults_to_the_packs_first(self):
         """Without a language the report speaks the pack's main one."""
         pack = mc.load_pack("db12t1073")
