@@ -105,6 +105,7 @@ class LevelRule:
         sees_nodes: Whether *fold* also takes node scores.
         description: One line for listings.
 
+    >>> from fractions import Fraction
     >>> rule = get_rule("additive")
     >>> rule.monotone, rule.uses_gate
     (True, False)
