@@ -16,9 +16,11 @@ import html
 import io
 from fractions import Fraction
 from typing import Any
+from urllib.parse import quote
 
 import attrs
 
+from ._escape import md_cell, md_text
 from ._format import decimal, exact
 from ._gaps import gap_analysis, improvement_plan
 from ._model import ROOT, Pack
@@ -402,39 +404,41 @@ def _radar(
     names = [name for name, _ in series]
     n = max(len(names), 3)
     angles = [2 * math.pi * i / n for i in range(n)]
-    fig = plt.figure(figsize=(7, 7), dpi=100)
-    try:
-        ax = fig.add_subplot(projection="polar")
-        for level in pack.levels:
-            values = [
-                float(scores.get(level.number, Fraction(0)))
-                for _, scores in series
-            ]
-            values += [0.0] * (n - len(values))
-            ax.plot(
-                [*angles, angles[0]],
-                [*values, values[0]],
-                linewidth=1.5,
-                label=level.name.get(lang),
+    # Names and titles are text, never mathtext: "$" is a dollar sign.
+    with mpl.rc_context({"text.parse_math": False}):
+        fig = plt.figure(figsize=(7, 7), dpi=100)
+        try:
+            ax = fig.add_subplot(projection="polar")
+            for level in pack.levels:
+                values = [
+                    float(scores.get(level.number, Fraction(0)))
+                    for _, scores in series
+                ]
+                values += [0.0] * (n - len(values))
+                ax.plot(
+                    [*angles, angles[0]],
+                    [*values, values[0]],
+                    linewidth=1.5,
+                    label=level.name.get(lang),
+                )
+                ax.fill([*angles, angles[0]], [*values, values[0]], alpha=0.08)
+            ax.set_xticks(angles)
+            ax.set_xticklabels(
+                names + [""] * (n - len(names)), fontproperties=font
             )
-            ax.fill([*angles, angles[0]], [*values, values[0]], alpha=0.08)
-        ax.set_xticks(angles)
-        ax.set_xticklabels(
-            names + [""] * (n - len(names)), fontproperties=font
-        )
-        ax.set_ylim(0, 1)
-        ax.set_yticks([0.2, 0.4, 0.6, 0.8, 1.0])
-        ax.set_title(title, fontproperties=font, pad=36)
-        ax.legend(
-            loc="upper right",
-            bbox_to_anchor=(1.25, 1.1),
-            prop=font,
-            fontsize="small",
-        )
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight")
-    finally:
-        plt.close(fig)
+            ax.set_ylim(0, 1)
+            ax.set_yticks([0.2, 0.4, 0.6, 0.8, 1.0])
+            ax.set_title(title, fontproperties=font, pad=36)
+            ax.legend(
+                loc="upper right",
+                bbox_to_anchor=(1.25, 1.1),
+                prop=font,
+                fontsize="small",
+            )
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", bbox_inches="tight")
+        finally:
+            plt.close(fig)
     return buf.getvalue()
 
 
@@ -479,10 +483,6 @@ def _summary(report: Report) -> list[tuple[str, str]]:
     ]
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(report: Report, *, chart: str | None = None) -> str:
     """
     The report as Markdown; *chart* is the file name of the radar PNG to
@@ -494,31 +494,35 @@ def to_markdown(report: Report, *, chart: str | None = None) -> str:
     levels = report.result.pack.levels
     out = [f"# {_t('title', lang)}", "", f"## {_t('summary', lang)}", ""]
     out += ["| | |", "|---|---|"]
-    out += [f"| {k} | {_md_cell(v)} |" for k, v in _summary(report)]
+    out += [f"| {k} | {md_cell(v)} |" for k, v in _summary(report)]
     out += ["", f"## {_t('levels', lang)}", ""]
     out += ["| # | | X | |", "|---|---|---|---|"]
-    out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in _rows(report)]
+    out += [
+        f"| {a} | {md_cell(b)} | {c} | {d} |" for a, b, c, d in _rows(report)
+    ]
     out += ["", f"## {_t('radar', lang)}", ""]
     if chart:
-        out += [f"![{_t('radar', lang)}]({chart})", ""]
-    out += ["| | " + " | ".join(lv.name.get(lang) for lv in levels) + " |"]
+        out += [f"![{_t('radar', lang)}]({quote(chart)})", ""]
+    out += [
+        "| | " + " | ".join(md_cell(lv.name.get(lang)) for lv in levels) + " |"
+    ]
     out += ["|---|" + "---|" * len(levels)]
     for _, name, scores in report.domains:
         cells = [
             decimal(scores[lv.number]) if lv.number in scores else ""
             for lv in levels
         ]
-        out.append(f"| {name} | " + " | ".join(cells) + " |")
+        out.append(f"| {md_cell(name)} | " + " | ".join(cells) + " |")
     if report.result.dimensions:
         out += ["", f"## {_t('dimensions', lang)}", ""]
         out += ["| | S |", "|---|---|"]
         out += [
-            f"| {d.name.get(lang)} | {decimal(d.score)} |"
+            f"| {md_cell(d.name.get(lang))} | {decimal(d.score)} |"
             for d in report.result.dimensions.values()
         ]
     out += ["", f"## {_t('subdomains', lang)}", ""]
     for sub in report.subdomains:
-        out += [f"### {sub.domain} / {sub.name}", ""]
+        out += [f"### {md_text(sub.domain)} / {md_text(sub.name)}", ""]
         state = ", ".join(
             f"L{k} {decimal(v)}" for k, v in sorted(sub.scores.items())
         )
@@ -528,7 +532,8 @@ def to_markdown(report: Report, *, chart: str | None = None) -> str:
         if sub.gaps:
             out.append(f"- **{_t('gap', lang)}**:")
             out += [
-                f"  - L{lv} `{rid}` ({rating or '—'}): {_md_cell(text)}"
+                f"  - L{lv} `{rid}` ({md_text(rating or '—')}): "
+                f"{md_text(text)}"
                 for rid, text, rating, lv in sub.gaps
             ]
         else:
@@ -536,7 +541,7 @@ def to_markdown(report: Report, *, chart: str | None = None) -> str:
         out += [f"- **{_t('predicted', lang)}**: {sub.predicted_level}", ""]
     out += [f"## {_t('plan', lang)}", ""]
     if report.plan_note:
-        out += [report.plan_note, ""]
+        out += [md_text(report.plan_note), ""]
     else:
         out += [
             f"{_t('level', lang)} {report.target}: {len(report.plan)} → "
@@ -546,7 +551,8 @@ def to_markdown(report: Report, *, chart: str | None = None) -> str:
             "|---|---|---|---|",
         ]
         out += [
-            f"| `{rid}` | {_md_cell(text)} | {old or '—'} | {new} |"
+            f"| `{rid}` | {md_cell(text)} | {md_cell(old or '—')} | "
+            f"{md_cell(new)} |"
             for rid, text, old, new in report.plan
         ]
     out += ["", f"_{_t('disclaimer', lang)}_", ""]
