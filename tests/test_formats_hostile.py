@@ -8,7 +8,9 @@ bounds.
 from __future__ import annotations
 
 import copy
+import csv
 import html
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -190,3 +192,212 @@ class TestChartText:
 
         png = mc.radar_png(_report(_pack(edit)))
         assert b"\x89PNG" == png[:4]
+
+
+# ---------------------------------------------------------------------------
+# CSV cells
+
+#: Texts a spreadsheet runs as formulas (OWASP's list of first characters).
+FORMULAS = [
+    "=1+1",
+    "+1+1",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "'=1+1",
+]
+
+
+class TestCsvCellHelpers:
+    @given(st.text())
+    def test_a_written_cell_reads_back_as_the_text(self, text):
+        """Neutralising and restoring a cell gives the text back."""
+        assert text == from_csv_cell(to_csv_cell(text))
+
+    @given(st.text())
+    def test_a_written_cell_never_starts_a_formula(self, text):
+        """A written cell starts with a formula character only as a number."""
+        cell = to_csv_cell(text)
+        if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+            float(cell)
+
+    @pytest.mark.parametrize("text", FORMULAS)
+    def test_formula_like_text_gets_a_quote(self, text):
+        """A formula-like text is written with a single quote in front."""
+        assert f"'{text}" == to_csv_cell(text)
+
+    @pytest.mark.parametrize("text", ["-0.5", "+3", "-1e5", "a=b", "'quoted"])
+    def test_numbers_and_other_text_are_unchanged(self, text):
+        """Plain numbers and texts that start no formula are written as is."""
+        assert text == to_csv_cell(text)
+
+
+@pytest.fixture
+def db12_filled() -> tuple[mc.Pack, mc.Assessment]:
+    """A db12t1073 assessment with a formula in every kind of text."""
+    pack = mc.load_pack("db12t1073")
+    data = mc.blank_assessment(pack, "discrete")
+    texts = iter(FORMULAS * len(data["ratings"]))
+    for entry in data["ratings"][:20]:
+        entry["rating"] = "most"
+        entry["note"] = next(texts)
+        entry["evidence"] = next(texts)
+        entry["assessor"] = "=cmd"
+    data["metadata"] = {
+        "organisation": '=HYPERLINK("http://x")',
+        "notes": "@notes",
+        "assessors": [{"name": "-2+3", "role": "lead"}],
+    }
+    data["tailoring"] = [{"node": "service", "reason": "+reason"}]
+    return pack, mc.Assessment.from_dict(data)
+
+
+class TestQuestionnaireCsv:
+    def test_no_written_cell_starts_a_formula(self, db12_filled, tmp_path):
+        """Every text cell a spreadsheet would run starts with a quote."""
+        pack, assessment = db12_filled
+        path = mc.write_questionnaire(
+            pack, tmp_path / "q.csv", assessment=assessment
+        )
+        text = path.read_text("utf-8-sig")
+        cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+
+        risky = [
+            c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))
+        ]
+        assert [] == risky
+        assert '\'=HYPERLINK("http://x")' in cells
+
+    def test_formula_like_texts_round_trip(self, db12_filled, tmp_path):
+        """Neutralised cells read back as the texts that were written."""
+        pack, assessment = db12_filled
+        path = mc.write_questionnaire(
+            pack, tmp_path / "q.csv", assessment=assessment
+        )
+
+        back = mc.read_questionnaire(path)
+
+        assert assessment.metadata == back.metadata
+        assert assessment.tailoring == back.tailoring
+        assert [e.note for e in assessment.ratings] == [
+            e.note for e in back.ratings
+        ]
+
+    def test_a_quote_typed_before_a_formula_is_removed(self, tmp_path):
+        """A cell typed as '=x, as a spreadsheet shows it, reads as =x."""
+        path = tmp_path / "q.csv"
+        path.write_text(
+            "id,rating,note,pack\r\n"
+            "personnel-skills.deployment.l1,,'=x,db12t1073\r\n",
+            "utf-8",
+        )
+
+        back = mc.read_questionnaire(path, pack=mc.load_pack("db12t1073"))
+
+        assert "=x" == back.ratings[0].note
+
+
+# ---------------------------------------------------------------------------
+# Batch CSV keys
+
+
+@pytest.fixture(scope="module")
+def tiny_model() -> mc.CompiledModel:
+    return mc.compile_model(mc.load_pack(TINY), "even")
+
+
+def _batch_csv(model, keys: list[str], *, header: str = "org") -> bytes:
+    lines = [",".join([header, *model.requirement_ids])]
+    lines += [
+        ",".join([key, *["most"] * len(model.requirement_ids)]) for key in keys
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+KEYS = ["00123", "NaN", "null", "NA", "0123.50", "1e3", "TRUE"]
+
+
+class TestBatchKeys:
+    @pytest.mark.parametrize(
+        ("prefix", "header"),
+        [
+            (b"", "org"),
+            (b"\xef\xbb\xbf", "org"),
+            (b"", '"org"'),
+            (b"\xef\xbb\xbf", '"org"'),
+        ],
+        ids=["plain", "bom", "quoted", "bom-quoted"],
+    )
+    def test_keys_are_read_exactly_as_written(
+        self, tiny_model, tmp_path, prefix, header
+    ):
+        """Keys stay strings: leading zeros, NaN and null are kept."""
+        pd = pytest.importorskip("pandas")
+        source = tmp_path / "in.csv"
+        source.write_bytes(
+            prefix + _batch_csv(tiny_model, KEYS, header=header)
+        )
+        out = tmp_path / "out.parquet"
+
+        mc.score_file(tiny_model, source, out, keys=["org"])
+
+        assert KEYS == pd.read_parquet(out)["org"].tolist()
+
+    def test_empty_and_na_ratings_are_still_unrated(
+        self, tiny_model, tmp_path
+    ):
+        """In rating columns an empty cell or NA is no rating, as before."""
+        pd = pytest.importorskip("pandas")
+        ids = tiny_model.requirement_ids
+        source = tmp_path / "in.csv"
+        source.write_text(
+            ",".join(["org", *ids])
+            + "\n"
+            + ",".join(["x", "", "NA", *["full"] * (len(ids) - 2)])
+            + "\n",
+            "utf-8",
+        )
+        out = tmp_path / "out.parquet"
+
+        mc.score_file(tiny_model, source, out, keys=["org"], unrated="none")
+        full = tmp_path / "full.csv"
+        full.write_text(
+            ",".join(["org", *ids])
+            + "\n"
+            + ",".join(["x", "none", "none", *["full"] * (len(ids) - 2)])
+            + "\n",
+            "utf-8",
+        )
+        mc.score_file(
+            tiny_model, full, tmp_path / "full.parquet", keys=["org"]
+        )
+
+        assert (
+            pd.read_parquet(tmp_path / "full.parquet")["score"].tolist()
+            == pd.read_parquet(out)["score"].tolist()
+        )
+
+    def test_formula_like_keys_are_neutralised_in_csv_output(
+        self, tiny_model, tmp_path
+    ):
+        """A key a spreadsheet would run is written with a quote in front."""
+        source = tmp_path / "in.csv"
+        source.write_bytes(_batch_csv(tiny_model, ['"=1+1"', "-5", "@x"]))
+        out = tmp_path / "out.csv"
+
+        mc.score_file(tiny_model, source, out, keys=["org"])
+
+        rows = list(csv.reader(io.StringIO(out.read_text("utf-8"))))
+        assert ["'=1+1", "-5", "'@x"] == [row[0] for row in rows[1:]]
+
+    def test_neutralised_keys_read_back_as_written(self, tiny_model, tmp_path):
+        """A scored CSV's neutralised keys read back as the original keys."""
+        pd = pytest.importorskip("pandas")
+        source = tmp_path / "in.csv"
+        source.write_bytes(_batch_csv(tiny_model, ["'=1+1", "'-x", "'plain"]))
+        out = tmp_path / "out.parquet"
+
+        mc.score_file(tiny_model, source, out, keys=["org"])
+
+        assert ["=1+1", "-x", "'plain"] == pd.read_parquet(out)["org"].tolist()

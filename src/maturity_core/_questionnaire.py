@@ -45,9 +45,11 @@ carried exactly:
 * assessor names may not contain ``;`` (the separator of their cell);
   writing refuses them.
 
-Dates saved by Excel as ``2026/10/15`` are read as ``2026-10-15``.  CSV
-cells are written as they are: a note beginning with ``=`` is a formula
-to a spreadsheet that opens the file.
+Dates saved by Excel as ``2026/10/15`` are read as ``2026-10-15``.  A CSV
+text cell that a spreadsheet would run as a formula (it begins with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a plain
+number) is written with a single quote in front, and the quote is removed
+again on reading, so such texts round-trip exactly.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ from ._assessment import (
     RatingEntry,
     iter_assessment_problems,
 )
+from ._escape import from_csv_cell, to_csv_cell
 from ._model import Pack, Profile, Requirement
 from ._packs import discover_packs, load_pack
 from ._scoring import profile_or_error
@@ -478,8 +481,15 @@ def _csv_text(sheet: _Sheet) -> str:
             row.update({f: sheet.fields[f] for f in _CSV_FIRST_ROW})
         if i < len(sheet.tailoring):
             row.update(zip(_CSV_TAILORING, sheet.tailoring[i], strict=True))
-        writer.writerow(["" if row.get(c) is None else row[c] for c in header])
+        writer.writerow([_csv_cell(row.get(c)) for c in header])
     return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    # Only text can be a formula; numbers such as a level stay numbers.
+    return to_csv_cell(value) if isinstance(value, str) else value
 
 
 def _openpyxl() -> ModuleType:
@@ -1199,7 +1209,10 @@ def _read_csv(path: Path, data: bytes) -> _Raw:
             "save the questionnaire as 'CSV UTF-8'",
         ) from None
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = [
+            [from_csv_cell(v) for v in row]
+            for row in csv.reader(io.StringIO(text, newline=""))
+        ]
     except csv.Error as e:
         raise InputError(
             str(path), "$", f"{path.name}: not a readable CSV file: {e}"
