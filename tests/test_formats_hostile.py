@@ -12,6 +12,7 @@ import csv
 import html
 import io
 import json
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ from maturity_core._escape import (
     md_text,
     to_csv_cell,
 )
+from maturity_core.cli import run
+
+from . import workbooks
 
 
 TINY = json.loads(
@@ -401,3 +405,155 @@ class TestBatchKeys:
         mc.score_file(tiny_model, source, out, keys=["org"])
 
         assert ["=1+1", "-x", "'plain"] == pd.read_parquet(out)["org"].tolist()
+
+
+# ---------------------------------------------------------------------------
+# XLSX bounds
+
+
+@pytest.fixture(scope="module")
+def tiny_pack() -> mc.Pack:
+    return mc.load_pack(TINY)
+
+
+@pytest.fixture
+def xlsx(tiny_pack, tmp_path) -> Path:
+    """A valid questionnaire for the tiny pack."""
+    return mc.write_questionnaire(tiny_pack, tmp_path / "q.xlsx")
+
+
+def _read(path: Path, pack: mc.Pack) -> dict[str, Any]:
+    return mc.read_questionnaire(path, pack=pack).to_dict()
+
+
+def _peak_bytes(read) -> int:
+    """The most memory *read()* allocates at once (Python allocations)."""
+    tracemalloc.start()
+    try:
+        read()
+    except mc.MaturityCoreError:
+        pass
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+class TestXlsxBounds:
+    def test_a_cell_in_the_last_row_is_refused(self, tiny_pack, xlsx):
+        """A value at XFD1048576 is refused, not grown into a grid."""
+        path = workbooks.far_cell(xlsx, xlsx.with_name("far.xlsx"))
+
+        with pytest.raises(mc.InputError, match="goes on beyond row 100,001"):
+            mc.read_questionnaire(path, pack=tiny_pack)
+
+    def test_a_cell_in_the_last_row_takes_little_memory(self, tiny_pack, xlsx):
+        """Refusing a value at XFD1048576 allocates less than 32 MiB."""
+        path = workbooks.far_cell(xlsx, xlsx.with_name("far.xlsx"))
+
+        peak = _peak_bytes(lambda: mc.read_questionnaire(path, pack=tiny_pack))
+
+        assert peak < 32 << 20
+
+    def test_a_merged_row_as_wide_as_the_sheet_is_read(self, tiny_pack, xlsx):
+        """A row merged from A to XFD reads as the blank row it is."""
+        path = workbooks.merged_row(xlsx, xlsx.with_name("merged.xlsx"))
+
+        peak = _peak_bytes(lambda: mc.read_questionnaire(path, pack=tiny_pack))
+
+        assert _read(xlsx, tiny_pack) == _read(path, tiny_pack)
+        assert peak < 32 << 20
+
+    def test_rows_beyond_the_bound_are_refused(self, tiny_pack, xlsx):
+        """A sheet with more than 100,001 rows, blank or not, is refused."""
+        path = workbooks.blank_rows(
+            xlsx, xlsx.with_name("blank.xlsx"), count=100_002
+        )
+
+        with pytest.raises(mc.InputError, match="goes on beyond row 100,001"):
+            mc.read_questionnaire(path, pack=tiny_pack)
+
+    def test_blank_rows_within_the_bound_are_skipped(self, tiny_pack, xlsx):
+        """Formatted blank rows below the table are read as nothing."""
+        path = workbooks.blank_rows(
+            xlsx, xlsx.with_name("blank.xlsx"), count=2_000
+        )
+
+        assert _read(xlsx, tiny_pack) == _read(path, tiny_pack)
+
+    def test_a_zip_bomb_is_refused_before_it_is_unpacked(
+        self, tiny_pack, xlsx
+    ):
+        """A part that unpacks to over 100 times its size is refused."""
+        path = workbooks.zip_bomb(
+            xlsx, xlsx.with_name("bomb.xlsx"), size=16 << 20
+        )
+
+        peak = _peak_bytes(lambda: mc.read_questionnaire(path, pack=tiny_pack))
+
+        with pytest.raises(mc.InputError, match="sheet1.xml' unpacks from"):
+            mc.read_questionnaire(path, pack=tiny_pack)
+        assert peak < 1 << 20
+
+    def test_a_workbook_claiming_more_than_the_bound_is_refused(
+        self, tiny_pack, xlsx
+    ):
+        """Parts that claim to unpack to over 256 MiB in all are refused."""
+        path = workbooks.claimed_size(xlsx, xlsx.with_name("claims.xlsx"))
+
+        with pytest.raises(
+            mc.InputError, match="the workbook unpacks to 314,5"
+        ):
+            mc.read_questionnaire(path, pack=tiny_pack)
+
+    def test_a_workbook_with_too_many_parts_is_refused(self, tiny_pack, xlsx):
+        """A workbook of more than 1,000 parts is refused."""
+        path = workbooks.many_parts(xlsx, xlsx.with_name("parts.xlsx"))
+
+        with pytest.raises(mc.InputError, match="the workbook has 1,01"):
+            mc.read_questionnaire(path, pack=tiny_pack)
+
+    def test_cells_right_of_column_z_are_not_read(self, tiny_pack, xlsx):
+        """Only columns A to Z are read; a value in AA is not seen."""
+        path = workbooks.cell_text(xlsx, xlsx.with_name("aa.xlsx"), "AA2", "x")
+
+        assert _read(xlsx, tiny_pack) == _read(path, tiny_pack)
+
+
+class TestXlsxSurrogates:
+    def test_a_lone_surrogate_escape_is_refused_with_its_cell(
+        self, tiny_pack, xlsx
+    ):
+        """_xD800_ alone in a note is refused, naming the cell."""
+        path = workbooks.cell_text(
+            xlsx, xlsx.with_name("s.xlsx"), "J2", "note _xD800_"
+        )
+
+        with pytest.raises(mc.InputError, match=r"cell ratings!J2: .*_xD800_"):
+            mc.read_questionnaire(path, pack=tiny_pack)
+
+    def test_an_escaped_surrogate_pair_reads_as_its_character(
+        self, tiny_pack, xlsx
+    ):
+        """_xD83D__xDE00_ reads as the one character it stands for."""
+        path = workbooks.cell_text(
+            xlsx, xlsx.with_name("s.xlsx"), "J2", "ok _xD83D__xDE00_"
+        )
+
+        back = mc.read_questionnaire(path, pack=tiny_pack)
+
+        assert "ok \U0001f600" == back.ratings[0].note
+
+    def test_the_command_line_reports_a_lone_surrogate_in_one_line(
+        self, tmp_path
+    ):
+        """`maturity score` on such a file prints one line and exits 1."""
+        pack = mc.load_pack("db12t1073")
+        base = mc.write_questionnaire(pack, tmp_path / "q.xlsx")
+        path = workbooks.cell_text(base, tmp_path / "s.xlsx", "J2", "_xDFFF_")
+        out, err = io.StringIO(), io.StringIO()
+
+        status = run(["score", str(path)], stdout=out, stderr=err)
+
+        assert (1, 1) == (status, len(err.getvalue().splitlines()))
+        assert "cell ratings!J2" in err.getvalue()
