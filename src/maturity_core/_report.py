@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import warnings
 from fractions import Fraction
 from typing import Any
 from urllib.parse import quote
@@ -405,7 +406,13 @@ def _radar(
     n = max(len(names), 3)
     angles = [2 * math.pi * i / n for i in range(n)]
     # Names and titles are text, never mathtext: "$" is a dollar sign.
-    with mpl.rc_context({"text.parse_math": False}):
+    # A character the font lacks is drawn as a box; the report's text
+    # shows it, so matplotlib's warning about it is left out.
+    with (
+        mpl.rc_context({"text.parse_math": False}),
+        warnings.catch_warnings(),
+    ):
+        warnings.filterwarnings("ignore", "Glyph .* missing from font")
         fig = plt.figure(figsize=(7, 7), dpi=100)
         try:
             ax = fig.add_subplot(projection="polar")
