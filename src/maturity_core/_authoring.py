@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from ._escape import md_cell, md_text
 from ._model import ROOT, Node, Pack
 from .exceptions import (
     InputError,
@@ -271,43 +272,50 @@ def pack_markdown(pack: Pack, lang: str = "zh") -> str:
     .. versionadded:: 0.1.0
     """
     del lang
-    out = [f"# {pack.title.get('zh')}", ""]
+    out = [f"# {md_text(pack.title.get('zh'))}", ""]
     std = pack.metadata.get("standard", {})
     out += [
-        f"{std.get('code', pack.id)} — pack `{pack.id}` {pack.version}",
+        f"{md_text(std.get('code', pack.id))} — pack `{pack.id}` "
+        f"{md_text(pack.version)}",
         "",
     ]
     fidelity = pack.metadata.get("fidelity")
     if fidelity:
+        statement = fidelity["statement"]
         out += [
-            f"**Fidelity: {fidelity['status']}.** "
-            f"{fidelity['statement'].get('en') or fidelity['statement'].get('zh')}",
+            f"**Fidelity: {md_text(fidelity['status'])}.** "
+            f"{md_text(statement.get('en') or statement.get('zh'))}",
             "",
         ]
-    levels = [lv.name.get("zh") for lv in pack.levels]
+    levels = [md_cell(lv.name.get("zh")) for lv in pack.levels]
     for top in pack.root.children:
-        out += [f"## {top.name.get('zh')} ({top.name.get('en')})", ""]
+        out += [
+            f"## {md_text(top.name.get('zh'))} ({md_text(top.name.get('en'))})",
+            "",
+        ]
         out.append("| 能力子域 | 分项 | " + " | ".join(levels) + " |")
         out.append("|" + "---|" * (len(levels) + 2))
         for leaf in _leaves(top):
             for item, cells in _items(pack, leaf.id):
                 row = [leaf.name.get("zh"), item] + [
-                    cells.get(lv.number, "").replace("|", "\\|")
-                    for lv in pack.levels
+                    cells.get(lv.number, "") for lv in pack.levels
                 ]
-                out.append("| " + " | ".join(row) + " |")
+                out.append("| " + " | ".join(map(md_cell, row)) + " |")
         out.append("")
     for prof_id, prof in pack.profiles.items():
-        out += [f"## 权重 {prof.name.get('zh')} (`{prof_id}`)", ""]
+        out += [f"## 权重 {md_text(prof.name.get('zh'))} (`{prof_id}`)", ""]
         out += ["| 节点 | 类别 | 权重 |", "|---|---|---|"]
-        out += [
-            f"| {name.replace(' ', '&nbsp;')} | {kind} | {w} |"
-            for name, kind, w in _weight_rows(pack, prof_id)
-        ]
+        for name, kind, w in _weight_rows(pack, prof_id):
+            # The indent shows the depth; a table cell trims plain spaces.
+            indent = len(name) - len(name.lstrip(" "))
+            out.append(
+                f"| {'&nbsp;' * indent}{md_cell(name)} | {md_cell(kind)} "
+                f"| {md_cell(w)} |"
+            )
         out.append("")
     out += ["## 得分对应 (rubric)", "", "| rating | value |", "|---|---|"]
     out += [
-        f"| {o.name.get('zh')} (`{o.id}`) | {o.value} |"
+        f"| {md_cell(o.name.get('zh'))} (`{o.id}`) | {o.value} |"
         for o in pack.rubric.options
     ]
     out += ["", "## 分数与等级 (bands)", "", "| level | S ≥ |", "|---|---|"]

@@ -12,6 +12,7 @@ import attrs
 
 from . import _jsonio
 from ._batch import CompiledModel, encode_frame, score_many
+from ._escape import from_csv_cell, to_csv_cell
 from ._population import node_totals
 from .exceptions import InputError
 
@@ -67,8 +68,18 @@ def count_rows(path: Path) -> int | None:
     return None
 
 
-def iter_chunks(path: Path, chunk_rows: int) -> Iterator[Any]:
-    """Record batches of *path*, at most *chunk_rows* rows each (streamed)."""
+def iter_chunks(
+    path: Path, chunk_rows: int, *, keys: Sequence[str] = ()
+) -> Iterator[Any]:
+    """
+    Record batches of *path*, at most *chunk_rows* rows each (streamed).
+
+    In a CSV file every column is text.  The *keys* columns are read
+    exactly as written (``00123`` stays ``00123``, ``NaN`` stays ``NaN``,
+    a quote that kept a formula-like key from running is removed); in
+    the other columns an empty cell or a spreadsheet's ``NA``, ``NaN``,
+    ``#N/A``, … is no rating.
+    """
     _arrow()
     if not path.is_file():
         raise InputError(str(path), "$", "no such file")
@@ -78,18 +89,7 @@ def iter_chunks(path: Path, chunk_rows: int) -> Iterator[Any]:
 
             yield from pq.ParquetFile(path).iter_batches(batch_size=chunk_rows)
         else:
-            import pyarrow.csv as pacsv  # noqa: PLC0415
-
-            # Every column is read as text: ratings and keys are strings.
-            reader = pacsv.open_csv(
-                path,
-                read_options=pacsv.ReadOptions(block_size=1 << 22),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=_string_columns(path),
-                    strings_can_be_null=True,
-                ),
-            )
-            for batch in reader:
+            for batch in _csv_batches(path, keys):
                 for start in range(0, batch.num_rows, chunk_rows):
                     yield batch.slice(start, chunk_rows)
     except (OSError, ValueError) as e:
@@ -98,11 +98,46 @@ def iter_chunks(path: Path, chunk_rows: int) -> Iterator[Any]:
         raise InputError(str(path), "$", f"cannot read: {e}") from None
 
 
-def _string_columns(path: Path) -> dict[str, Any]:
+_CSV_BLOCK = 1 << 22
+
+
+def _csv_batches(path: Path, keys: Sequence[str]) -> Iterator[Any]:
     pa = _arrow()
-    with path.open(encoding="utf-8") as f:
-        header = f.readline().rstrip("\r\n")
-    return dict.fromkeys(header.split(","), pa.string())
+    import pyarrow.compute as pc  # noqa: PLC0415
+    import pyarrow.csv as pacsv  # noqa: PLC0415
+
+    read = pacsv.ReadOptions(block_size=_CSV_BLOCK)
+    # The column names as the CSV reader sees them (a byte-order mark
+    # skipped, quotes removed), so that every column is read as text.
+    with pacsv.open_csv(path, read_options=read) as probe:
+        names = probe.schema.names
+    reader = pacsv.open_csv(
+        path,
+        read_options=read,
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+        ),
+    )
+    nulls = pa.array(pacsv.ConvertOptions().null_values, pa.string())
+    none = pa.scalar(None, pa.string())
+    for batch in reader:
+        columns = [
+            _key_column(pa, pc, column)
+            if name in keys
+            else pc.if_else(pc.is_in(column, value_set=nulls), none, column)
+            for name, column in zip(names, batch.columns, strict=True)
+        ]
+        yield pa.RecordBatch.from_arrays(columns, names=names)
+
+
+def _key_column(pa: Any, pc: Any, column: Any) -> Any:
+    """A key column as written, with the quote of a neutralised key removed."""
+    if not pc.any(pc.starts_with(column, "'")).as_py():
+        return column
+    return pa.array(
+        [from_csv_cell(v) for v in column.to_pylist()], pa.string()
+    )
 
 
 def score_file(  # noqa: PLR0913 -- options of the CLI command
@@ -143,7 +178,7 @@ def score_file(  # noqa: PLR0913 -- options of the CLI command
     levels: dict[int, int] = {}
     bar = _progress(progress, total)
     try:
-        for batch in iter_chunks(source, chunk_rows):
+        for batch in iter_chunks(source, chunk_rows, keys=keys):
             frame = batch.to_pandas()
             try:
                 codes, key_frame = encode_frame(model, frame, keys=keys)
@@ -224,6 +259,11 @@ def _empty_schema(model: CompiledModel, keys: Sequence[str]) -> Any:
     return pa.schema(fields)
 
 
+#: Text that may start a formula (a superset of what ``to_csv_cell``
+#: neutralises), to skip columns with none cheaply.
+_FORMULA_PREFIX = r"^'*[=+\-@\t\r]"
+
+
 class _CsvWriter:
     def __init__(self, path: Path, schema: Any):
         import pyarrow.csv as pacsv  # noqa: PLC0415
@@ -231,6 +271,28 @@ class _CsvWriter:
         self._writer = pacsv.CSVWriter(str(path), schema)
 
     def write_table(self, table: Any) -> None:
+        pa = _arrow()
+        import pyarrow.compute as pc  # noqa: PLC0415
+
+        # Key columns are text from the input: a key a spreadsheet would
+        # run as a formula is written with a quote in front.
+        for i, field in enumerate(table.schema):
+            if not (
+                pa.types.is_string(field.type)
+                or pa.types.is_large_string(field.type)
+            ):
+                continue
+            column = table.column(i)
+            risky = pc.match_substring_regex(column, _FORMULA_PREFIX)
+            if pc.any(risky).as_py():
+                safe = pa.array(
+                    [
+                        None if v is None else to_csv_cell(v)
+                        for v in column.to_pylist()
+                    ],
+                    field.type,
+                )
+                table = table.set_column(i, field, safe)
         self._writer.write_table(table)
 
     def close(self) -> None:

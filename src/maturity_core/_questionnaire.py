@@ -45,9 +45,11 @@ carried exactly:
 * assessor names may not contain ``;`` (the separator of their cell);
   writing refuses them.
 
-Dates saved by Excel as ``2026/10/15`` are read as ``2026-10-15``.  CSV
-cells are written as they are: a note beginning with ``=`` is a formula
-to a spreadsheet that opens the file.
+Dates saved by Excel as ``2026/10/15`` are read as ``2026-10-15``.  A CSV
+text cell that a spreadsheet would run as a formula (it begins with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a plain
+number) is written with a single quote in front, and the quote is removed
+again on reading, so such texts round-trip exactly.
 """
 
 from __future__ import annotations
@@ -56,10 +58,12 @@ import csv
 import datetime as dt
 import importlib
 import io
+import itertools
 import os
 import re
 import secrets
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -74,6 +78,7 @@ from ._assessment import (
     RatingEntry,
     iter_assessment_problems,
 )
+from ._escape import from_csv_cell, to_csv_cell
 from ._model import Pack, Profile, Requirement
 from ._packs import discover_packs, load_pack
 from ._scoring import profile_or_error
@@ -132,6 +137,20 @@ _SLASH_DATE = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})")
 _XLSX_CELL_CHARS = 32_767
 #: Excel's limit on a list data validation's formula.
 _XLSX_LIST_CHARS = 255
+#: Bytes a workbook may unpack to, all its parts together (checked from
+#: the zip directory before anything is unpacked).
+XLSX_MAX_UNPACKED = 256 * 1024 * 1024
+#: How many times larger than its compressed size a part of more than
+#: 1 MiB may unpack to; text compresses ten times or less.
+XLSX_MAX_RATIO = 100
+_XLSX_RATIO_FROM = 1024 * 1024
+#: Parts (files in the zip) a workbook may have; Excel writes about 20.
+XLSX_MAX_PARTS = 1_000
+#: Rows read from a sheet: the header and at most 100,000 ratings (the
+#: most an assessment may have).  A sheet that goes on is refused.
+XLSX_MAX_ROWS = 100_001
+#: Columns read from a sheet (A to Z); cells further right are not read.
+XLSX_MAX_COLUMNS = 26
 _WIDTHS = {
     "id": 34,
     "element": 10,
@@ -478,8 +497,15 @@ def _csv_text(sheet: _Sheet) -> str:
             row.update({f: sheet.fields[f] for f in _CSV_FIRST_ROW})
         if i < len(sheet.tailoring):
             row.update(zip(_CSV_TAILORING, sheet.tailoring[i], strict=True))
-        writer.writerow(["" if row.get(c) is None else row[c] for c in header])
+        writer.writerow([_csv_cell(row.get(c)) for c in header])
     return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    # Only text can be a formula; numbers such as a level stay numbers.
+    return to_csv_cell(value) if isinstance(value, str) else value
 
 
 def _openpyxl() -> ModuleType:
@@ -498,6 +524,7 @@ _XML_ESCAPE = re.compile(
     r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]"
 )
 _XML_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _xlsx_escape(text: str) -> str:
@@ -516,6 +543,53 @@ def _xlsx_escape(text: str) -> str:
 
 def _xlsx_unescape(text: str) -> str:
     return _XML_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _unescaped(
+    path: Path, sheet: str, rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """
+    *rows* with the ``_xHHHH_`` escapes of their texts decoded; escaped
+    UTF-16 surrogate pairs become the character they stand for, and a
+    lone surrogate is refused with the cell it is in.
+    """
+    out = []
+    for r, row in enumerate(rows, 1):
+        if not any(isinstance(v, str) and "_x" in v for v in row):
+            out.append(row)
+            continue
+        cells = []
+        for c, value in enumerate(row, 1):
+            text = value
+            if isinstance(value, str):
+                text = _xlsx_unescape(value)
+                if _SURROGATE.search(text):
+                    text = _paired(path, f"{sheet}!{_letter(c)}{r}", text)
+            cells.append(text)
+        out.append(tuple(cells))
+    return out
+
+
+def _paired(path: Path, cell: str, text: str) -> str:
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        lone = next(ch for ch in text if _SURROGATE.match(ch))
+        raise InputError(
+            str(path),
+            "$",
+            f"{path.name}: cell {cell}: the escape _x{ord(lone):04X}_ is "
+            "half of a UTF-16 surrogate pair and stands for no character; "
+            "an _xD800_ to _xDBFF_ escape must be followed by an _xDC00_ "
+            "to _xDFFF_ escape",
+        ) from None
+
+
+def _letter(column: int) -> str:
+    letter: str = importlib.import_module("openpyxl.utils").get_column_letter(
+        column
+    )
+    return letter
 
 
 def _put(ws: Any, row: int, column: int, value: Any) -> Any:
@@ -987,6 +1061,15 @@ def _level(
 
 
 def _load_xlsx(path: Path, data: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    """
+    The rows of the questionnaire's sheets, within bounds: the parts'
+    sizes are checked before anything is unpacked, and each sheet is
+    streamed, at most :data:`XLSX_MAX_ROWS` rows of
+    :data:`XLSX_MAX_COLUMNS` columns, whatever size the sheet claims.
+    Sheets a questionnaire does not have are not read (their rows are
+    empty).
+    """
+    _check_parts(path, data)
     openpyxl = _openpyxl()
     try:
         with warnings.catch_warnings():
@@ -995,30 +1078,86 @@ def _load_xlsx(path: Path, data: bytes) -> dict[str, list[tuple[Any, ...]]]:
             # file is only read, so nothing is lost.
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(
-                io.BytesIO(data), data_only=True, keep_links=False
+                io.BytesIO(data),
+                read_only=True,
+                data_only=True,
+                keep_links=False,
             )
         try:
             return {
-                name: list(
-                    wb[name].iter_rows(
-                        min_row=1,
-                        min_col=1,
-                        max_col=max(wb[name].max_column, 1),
-                        values_only=True,
-                    )
-                )
+                name: _sheet_rows(path, wb[name]) if name in _SHEETS else []
                 for name in wb.sheetnames
             }
         finally:
             wb.close()
+    except InputError:
+        raise
     # openpyxl raises many kinds of errors for a damaged workbook.
     except Exception as e:  # noqa: BLE001
+        raise _unreadable(path, e) from None
+
+
+def _unreadable(path: Path, error: Exception) -> InputError:
+    return InputError(
+        str(path),
+        "$",
+        f"{path.name}: not a readable XLSX workbook "
+        f"({type(error).__name__}: {error}); save it again as .xlsx",
+    )
+
+
+def _check_parts(path: Path, data: bytes) -> None:
+    """Refuse a workbook that would unpack to more than the bounds."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise _unreadable(path, e) from None
+
+    def refuse(what: str) -> InputError:
+        return InputError(
+            str(path),
+            "$",
+            f"{path.name}: {what}; a questionnaire workbook has at most "
+            f"{XLSX_MAX_PARTS:,} parts, unpacks to at most "
+            f"{XLSX_MAX_UNPACKED // 1024 // 1024} MiB and no part of more "
+            f"than 1 MiB unpacks to more than {XLSX_MAX_RATIO} times its "
+            "compressed size",
+        )
+
+    if len(parts) > XLSX_MAX_PARTS:
+        raise refuse(f"the workbook has {len(parts):,} parts")
+    total = 0
+    for part in parts:
+        total += part.file_size
+        if (
+            part.file_size > _XLSX_RATIO_FROM
+            and part.file_size > XLSX_MAX_RATIO * part.compress_size
+        ):
+            raise refuse(
+                f"part {part.filename!r} unpacks from "
+                f"{part.compress_size:,} to {part.file_size:,} bytes"
+            )
+    if total > XLSX_MAX_UNPACKED:
+        raise refuse(f"the workbook unpacks to {total:,} bytes")
+
+
+def _sheet_rows(path: Path, ws: Any) -> list[tuple[Any, ...]]:
+    # The size a sheet records for itself may be false: rows are read
+    # as they come, and a sheet that goes on too long is refused.
+    ws.reset_dimensions()
+    rows = ws.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True)
+    out = list(itertools.islice(rows, XLSX_MAX_ROWS))
+    if next(rows, None) is not None:
         raise InputError(
             str(path),
             "$",
-            f"{path.name}: not a readable XLSX workbook "
-            f"({type(e).__name__}: {e}); save it again as .xlsx",
-        ) from None
+            f"{path.name}: sheet {ws.title!r} goes on beyond row "
+            f"{XLSX_MAX_ROWS:,}; a questionnaire sheet has a header and at "
+            f"most {XLSX_MAX_ROWS - 1:,} rows: delete the rows below the "
+            "table",
+        )
+    return out
 
 
 def _read_xlsx(path: Path, data: bytes) -> _Raw:
@@ -1041,11 +1180,7 @@ def _read_xlsx(path: Path, data: bytes) -> _Raw:
         )
     raw = _Raw(path.name)
     clean = {
-        name: [
-            tuple(_xlsx_unescape(v) if isinstance(v, str) else v for v in row)
-            for row in rows
-        ]
-        for name, rows in sheets.items()
+        name: _unescaped(path, name, rows) for name, rows in sheets.items()
     }
     raw.ratings.extend(
         _records(
@@ -1122,8 +1257,8 @@ def _records(  # noqa: PLR0913 -- one table's description
     """
     header = _header(path, sheet, rows, (known, required), json_path)
     for r, row in enumerate(rows[1:], 2):
-        for c in range(len(header), len(row)):
-            if not _blank(row[c]):
+        for value in row[len(header) :]:
+            if value is not None and not _blank(value):
                 raise InputError(
                     str(path),
                     json_path,
@@ -1131,7 +1266,7 @@ def _records(  # noqa: PLR0913 -- one table's description
                     f"last column ({len(header)}) is filled; give every "
                     "column a name in the first row",
                 )
-        if all(_blank(v) for v in row):
+        if all(v is None or _blank(v) for v in row):
             continue
         yield {
             name: (
@@ -1199,7 +1334,10 @@ def _read_csv(path: Path, data: bytes) -> _Raw:
             "save the questionnaire as 'CSV UTF-8'",
         ) from None
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = [
+            [from_csv_cell(v) for v in row]
+            for row in csv.reader(io.StringIO(text, newline=""))
+        ]
     except csv.Error as e:
         raise InputError(
             str(path), "$", f"{path.name}: not a readable CSV file: {e}"

@@ -16,11 +16,14 @@ from __future__ import annotations
 import base64
 import html
 import io
+import warnings
 from fractions import Fraction
 from typing import Any
+from urllib.parse import quote
 
 import attrs
 
+from ._escape import md_cell, md_text
 from ._format import decimal, exact
 from ._gaps import gap_analysis, improvement_plan
 from ._model import ROOT, Pack
@@ -48,7 +51,8 @@ _LABELS = {
     "levels": ("各等级得分", "Scores by level"),
     "radar": ("各等级{tier}得分图", "{tier} scores by level"),
     "population_radar": (
-        "各等级{tier}平均得分", "Population mean of {tier} scores by level"
+        "各等级{tier}平均得分",
+        "Population mean of {tier} scores by level",
     ),
     "diagnosis": ("{tier}诊断分析", "{tier} diagnosis"),
     "current": ("现状描述", "Current state"),
@@ -284,9 +288,9 @@ def build_report(
         )
         for u in (plan.upgrades if plan else ())
     )
-    title = (
-        pack.report_title if pack.report_title.items else pack.title
-    ).get(lang) or _t("title", lang)
+    title = (pack.report_title if pack.report_title.items else pack.title).get(
+        lang
+    ) or _t("title", lang)
     return Report(
         lang=lang,
         result=result,
@@ -434,39 +438,47 @@ def _radar(
     names = [name for name, _ in series]
     n = max(len(names), 3)
     angles = [2 * math.pi * i / n for i in range(n)]
-    fig = plt.figure(figsize=(7, 7), dpi=100)
-    try:
-        ax = fig.add_subplot(projection="polar")
-        for level in pack.levels:
-            values = [
-                float(scores.get(level.number, Fraction(0)))
-                for _, scores in series
-            ]
-            values += [0.0] * (n - len(values))
-            ax.plot(
-                [*angles, angles[0]],
-                [*values, values[0]],
-                linewidth=1.5,
-                label=level.name.get(lang),
+    # Names and titles are text, never mathtext: "$" is a dollar sign.
+    # A character the font lacks is drawn as a box; the report's text
+    # shows it, so matplotlib's warning about it is left out.
+    with (
+        mpl.rc_context({"text.parse_math": False}),
+        warnings.catch_warnings(),
+    ):
+        warnings.filterwarnings("ignore", "Glyph .* missing from font")
+        fig = plt.figure(figsize=(7, 7), dpi=100)
+        try:
+            ax = fig.add_subplot(projection="polar")
+            for level in pack.levels:
+                values = [
+                    float(scores.get(level.number, Fraction(0)))
+                    for _, scores in series
+                ]
+                values += [0.0] * (n - len(values))
+                ax.plot(
+                    [*angles, angles[0]],
+                    [*values, values[0]],
+                    linewidth=1.5,
+                    label=level.name.get(lang),
+                )
+                ax.fill([*angles, angles[0]], [*values, values[0]], alpha=0.08)
+            ax.set_xticks(angles)
+            ax.set_xticklabels(
+                names + [""] * (n - len(names)), fontproperties=font
             )
-            ax.fill([*angles, angles[0]], [*values, values[0]], alpha=0.08)
-        ax.set_xticks(angles)
-        ax.set_xticklabels(
-            names + [""] * (n - len(names)), fontproperties=font
-        )
-        ax.set_ylim(0, 1)
-        ax.set_yticks([0.2, 0.4, 0.6, 0.8, 1.0])
-        ax.set_title(title, fontproperties=font, pad=36)
-        ax.legend(
-            loc="upper right",
-            bbox_to_anchor=(1.25, 1.1),
-            prop=font,
-            fontsize="small",
-        )
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight")
-    finally:
-        plt.close(fig)
+            ax.set_ylim(0, 1)
+            ax.set_yticks([0.2, 0.4, 0.6, 0.8, 1.0])
+            ax.set_title(title, fontproperties=font, pad=36)
+            ax.legend(
+                loc="upper right",
+                bbox_to_anchor=(1.25, 1.1),
+                prop=font,
+                fontsize="small",
+            )
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", bbox_inches="tight")
+        finally:
+            plt.close(fig)
     return buf.getvalue()
 
 
@@ -497,8 +509,10 @@ def _summary(report: Report) -> list[tuple[str, str]]:
     r = report.result
     lang = report.lang
     meta = r.assessment.metadata
-    rule = r.rule if r.gate is None else (
-        f"{r.rule} ({_t('gate', lang)} {decimal(r.gate)})"
+    rule = (
+        r.rule
+        if r.gate is None
+        else (f"{r.rule} ({_t('gate', lang)} {decimal(r.gate)})")
     )
     level = (
         []
@@ -549,10 +563,6 @@ def _plan_line(report: Report) -> str:
     )
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(report: Report, *, chart: str | None = None) -> str:
     """
     The report as Markdown; *chart* is the file name of the radar PNG to
@@ -563,38 +573,47 @@ def to_markdown(report: Report, *, chart: str | None = None) -> str:
     lang = report.lang
     levels = report.result.pack.levels
     radar = _t("radar", lang, tier=report.chart_tier)
-    out = [f"# {report.title}", "", f"## {_t('summary', lang)}", ""]
+    out = [f"# {md_text(report.title)}", "", f"## {_t('summary', lang)}", ""]
     out += ["| | |", "|---|---|"]
-    out += [f"| {k} | {_md_cell(v)} |" for k, v in _summary(report)]
+    out += [f"| {k} | {md_cell(v)} |" for k, v in _summary(report)]
     out += ["", f"## {_t('levels', lang)}", ""]
     out += ["| # | | X | |", "|---|---|---|---|"]
-    out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in _rows(report)]
-    out += ["", f"## {radar}", ""]
+    out += [
+        f"| {a} | {md_cell(b)} | {c} | {d} |" for a, b, c, d in _rows(report)
+    ]
+    out += ["", f"## {md_text(radar)}", ""]
     if chart:
-        out += [f"![{radar}]({chart})", ""]
-    out += ["| | " + " | ".join(lv.name.get(lang) for lv in levels) + " |"]
+        out += [f"![{md_text(radar)}]({quote(chart)})", ""]
+    out += [
+        "| | " + " | ".join(md_cell(lv.name.get(lang)) for lv in levels) + " |"
+    ]
     out += ["|---|" + "---|" * len(levels)]
     for _, name, scores in report.charted:
         cells = [
             decimal(scores[lv.number]) if lv.number in scores else ""
             for lv in levels
         ]
-        out.append(f"| {name} | " + " | ".join(cells) + " |")
+        out.append(f"| {md_cell(name)} | " + " | ".join(cells) + " |")
     if report.result.dimensions:
         out += ["", f"## {_t('dimensions', lang)}", ""]
         out += ["| | S |", "|---|---|"]
         out += [
-            f"| {d.name.get(lang)} | {decimal(d.score)} |"
+            f"| {md_cell(d.name.get(lang))} | {decimal(d.score)} |"
             for d in report.result.dimensions.values()
         ]
-    out += ["", f"## {_t('diagnosis', lang, tier=report.leaf_tier)}", ""]
+    out += [
+        "",
+        f"## {md_text(_t('diagnosis', lang, tier=report.leaf_tier))}",
+        "",
+    ]
     for sub in report.diagnoses:
-        out += [f"### {_heading(sub)}", ""]
+        out += [f"### {md_text(_heading(sub))}", ""]
         out.append(f"- **{_t('current', lang)}**: {_state(report, sub)}")
         if sub.gaps:
             out.append(f"- **{_t('gap', lang)}**:")
             out += [
-                f"  - L{lv} `{rid}` ({rating or '—'}): {_md_cell(text)}"
+                f"  - L{lv} `{rid}` ({md_text(rating or '—')}): "
+                f"{md_text(text)}"
                 for rid, text, rating, lv in sub.gaps
             ]
         else:
@@ -604,7 +623,7 @@ def to_markdown(report: Report, *, chart: str | None = None) -> str:
         out.append("")
     out += [f"## {_t('plan', lang)}", ""]
     if report.plan_note:
-        out += [report.plan_note, ""]
+        out += [md_text(report.plan_note), ""]
     elif report.target is not None:
         out += [
             _plan_line(report),
@@ -613,7 +632,8 @@ def to_markdown(report: Report, *, chart: str | None = None) -> str:
             "|---|---|---|---|",
         ]
         out += [
-            f"| `{rid}` | {_md_cell(text)} | {old or '—'} | {new} |"
+            f"| `{rid}` | {md_cell(text)} | {md_cell(old or '—')} | "
+            f"{md_cell(new)} |"
             for rid, text, old, new in report.plan
         ]
     out += ["", f"_{_t('disclaimer', lang)}_", ""]
@@ -659,8 +679,7 @@ def to_html(report: Report) -> str:
     parts += [
         "</table>",
         f"<h2>{e(radar)}</h2>",
-        f"<img id='radar' alt='{e(radar)}' "
-        f"src='data:image/png;base64,{png}'>",
+        f"<img id='radar' alt='{e(radar)}' src='data:image/png;base64,{png}'>",
         "<table><tr><th></th>",
     ]
     parts += [f"<th>{e(lv.name.get(lang))}</th>" for lv in levels]
@@ -680,9 +699,7 @@ def to_html(report: Report) -> str:
             for d in report.result.dimensions.values()
         ]
         parts.append("</table>")
-    parts.append(
-        f"<h2>{e(_t('diagnosis', lang, tier=report.leaf_tier))}</h2>"
-    )
+    parts.append(f"<h2>{e(_t('diagnosis', lang, tier=report.leaf_tier))}</h2>")
     for sub in report.diagnoses:
         parts.append(f"<h3>{e(_heading(sub))}</h3><ul>")
         parts.append(
