@@ -270,6 +270,7 @@ REPO = Path(__file__).parents[1]
     "root",
     [
         "examples/packs/devpractice",
+        "examples/packs/practicecap",
         "packs/bcgrading",
         "packs/db12t1073",
         "packs/gbt39116",
@@ -304,6 +305,7 @@ def test_every_shipped_pack_is_checked():
 
     assert [
         "examples/packs/devpractice",
+        "examples/packs/practicecap",
         "packs/bcgrading",
         "packs/db12t1073",
         "packs/gbt39116",

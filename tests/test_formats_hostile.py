@@ -537,7 +537,9 @@ class TestXlsxSurrogates:
     ):
         """_xD83D__xDE00_ reads as the one character it stands for."""
         path = workbooks.cell_text(
-            xlsx, xlsx.with_name("s.xlsx"), "J2", "ok _xD83D__xDE00_"
+            # The note of the first rating: id, the two tier columns,
+            # item, level, requirement, rating, evidence, note.
+            xlsx, xlsx.with_name("s.xlsx"), "I2", "ok _xD83D__xDE00_"
         )
 
         back = mc.read_questionnaire(path, pack=tiny_pack)

@@ -17,6 +17,8 @@ import pytest
 import maturity_core as mc
 from maturity_core._questionnaire import (
     COLUMNS,
+    rating_columns,
+    tier_columns,
     read_questionnaire,
     write_questionnaire,
 )
@@ -335,12 +337,34 @@ class TestLayout:
     def test_header_names_the_columns(
         self, db12: mc.Pack, tmp_path: Path
     ) -> None:
-        """The first row names the columns, in order, in bold."""
+        """The first row names the columns, the pack's tiers after id."""
         path = write_questionnaire(db12, tmp_path / "q.xlsx")
         ws = openpyxl.load_workbook(path)["ratings"]
 
-        assert COLUMNS == sheet_rows(path)[0]
+        assert (
+            "id",
+            "element",
+            "domain",
+            "subdomain",
+            *COLUMNS[1:],
+        ) == sheet_rows(path)[0]
         assert all(cell.font.bold for cell in ws[1])
+
+    def test_columns_and_drop_downs_follow_the_pack(
+        self, tmp_path: Path
+    ) -> None:
+        """practicecap: its tier columns, one drop-down per rubric."""
+        pack = mc.load_pack("practicecap")
+        path = write_questionnaire(pack, tmp_path / "q.xlsx")
+        ws = openpyxl.load_workbook(path)["ratings"]
+        lists = sorted(
+            dv.formula1 for dv in ws.data_validations.dataValidation
+        )
+
+        assert ("id", "function", "category", "practice") == (
+            sheet_rows(path)[0][:4]
+        )
+        assert ['"4,3,2,1,0"', '"yes,no"'] == lists
 
     def test_header_and_ids_are_frozen(
         self, db12: mc.Pack, tmp_path: Path
@@ -381,8 +405,8 @@ class TestLayout:
         """lang='en' writes English names and texts."""
         path = write_questionnaire(tiny, tmp_path / "q.csv", lang="en")
 
-        assert ["a1.x.1", "A", "", "A1", "x", "1", "a1 x at level 1"] == (
-            csv_rows(path)[1][:7]
+        assert ["a1.x.1", "A", "A1", "x", "1", "a1 x at level 1"] == (
+            csv_rows(path)[1][:6]
         )
 
     def test_metadata_sheet(
@@ -1043,7 +1067,7 @@ class TestWriting:
         a = mc.Assessment.from_dict(data)
         path = write_questionnaire(tiny, tmp_path / "q.xlsx", assessment=a)
 
-        assert (*COLUMNS, "assessor") == sheet_rows(path)[0]
+        assert rating_columns(tier_columns(tiny)) == sheet_rows(path)[0]
         assert a.to_dict() == read_questionnaire(path, pack=tiny).to_dict()
 
     def test_assessor_name_with_a_semicolon(

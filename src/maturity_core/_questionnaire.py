@@ -2,19 +2,22 @@
 Questionnaires: an assessment as a spreadsheet (XLSX or CSV) for raters.
 
 Today's practice is a questionnaire grouped by module; a questionnaire here
-is one row per in-scope requirement, grouped and ordered as the pack's tree
-(element, domain, subdomain), that raters fill in and the core reads back
-with the same checks as an assessment JSON file.
+is one row per in-scope requirement, grouped and ordered as the pack's tree,
+that raters fill in and the core reads back with the same checks as an
+assessment JSON file.
 
 XLSX workbooks have three sheets:
 
 ``ratings``
-    Columns ``id``, ``element``, ``domain``, ``subdomain``, ``item``,
-    ``level``, ``requirement``, ``rating``, ``evidence`` and ``note`` (and
+    Columns ``id``, one column per tier of the pack's tree named by the
+    tier's id (for example ``function``, ``category``, ``practice``: the
+    names of the requirement's nodes), ``item``, ``level``,
+    ``requirement``, ``rating``, ``evidence`` and ``note`` (and
     ``assessor`` when a rating names its assessor).  ``rating`` has a
-    drop-down of the rubric ids (``na`` too where the rubric allows it); a
-    blank rating is unrated.  ``element`` … ``requirement`` only inform the
-    rater and are not read back; ``level`` is read and checked.
+    drop-down of the ids of the requirement's rubric (``na`` too where the
+    rubric allows it); a blank rating is unrated.  The tier columns,
+    ``item`` and ``requirement`` only inform the rater and are not read
+    back; ``level`` is read and checked.
 ``metadata``
     Columns ``field`` and ``value``; fields ``pack``, ``pack_version``,
     ``profile``, ``rule``, ``organisation``, ``date``, ``mode``,
@@ -92,12 +95,10 @@ from .exceptions import (
 )
 
 
-#: The columns of the ``ratings`` sheet, in order.
+#: The columns of the ``ratings`` sheet, in order, after ``id`` and the
+#: pack's tier columns.
 COLUMNS = (
     "id",
-    "element",
-    "domain",
-    "subdomain",
     "item",
     "level",
     "requirement",
@@ -108,6 +109,24 @@ COLUMNS = (
 #: Written only when a rating names its assessor.
 _ASSESSOR = "assessor"
 _RATING_COLUMNS = (*COLUMNS, _ASSESSOR)
+
+
+def tier_columns(pack: Pack) -> tuple[str, ...]:
+    """The tier columns of *pack*'s questionnaires: its tier ids, top first."""
+    return tuple(pack.tier(d).id for d in range(1, pack.max_depth + 1))
+
+
+def rating_columns(tiers: Sequence[str]) -> tuple[str, ...]:
+    """The columns of a ``ratings`` sheet with *tiers*, in order."""
+    return (COLUMNS[0], *tiers, *COLUMNS[1:], _ASSESSOR)
+
+
+#: In a ``ratings`` header, the columns between these two are the tier
+#: columns: they inform the rater, are not read back, and may carry any
+#: name (a questionnaire of any pack reads without knowing its tiers).
+_TIER_SPAN = ("id", "item")
+
+
 _REQUIRED = ("id", "rating")
 #: The fields of the ``metadata`` sheet, in order.
 METADATA_FIELDS = (
@@ -129,7 +148,6 @@ _CSV_REPEATED = ("pack", "pack_version", "profile")
 _CSV_FIRST_ROW = ("rule", "organisation", "date", "mode", "assessors", "notes")
 _CSV_TAILORING = ("tailoring_node", "tailoring_reason")
 _SHEETS = ("ratings", "metadata", "tailoring")
-_KINDS = ("element", "domain", "subdomain")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _LAST_STEP = re.compile(r"(\.[^.\[]+|\[\d+\])$")
 _SLASH_DATE = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})")
@@ -151,11 +169,10 @@ XLSX_MAX_PARTS = 1_000
 XLSX_MAX_ROWS = 100_001
 #: Columns read from a sheet (A to Z); cells further right are not read.
 XLSX_MAX_COLUMNS = 26
+#: The width of a tier column.
+_TIER_WIDTH = 14
 _WIDTHS = {
     "id": 34,
-    "element": 10,
-    "domain": 14,
-    "subdomain": 16,
     "item": 18,
     "level": 7,
     "requirement": 60,
@@ -165,9 +182,6 @@ _WIDTHS = {
     _ASSESSOR: 14,
 }
 _WRAPPED = (
-    "element",
-    "domain",
-    "subdomain",
     "item",
     "requirement",
     "evidence",
@@ -269,7 +283,7 @@ def write_questionnaire(
         asked_profile=profile,
     )
     if kind == ".xlsx":
-        _write_xlsx(path, pack, sheet)
+        _write_xlsx(path, sheet)
     else:
         # The byte-order mark tells Excel the file is UTF-8.
         data = _csv_text(sheet).encode("utf-8-sig")
@@ -407,6 +421,10 @@ class _Sheet:
     fields: dict[str, str | None]
     tailoring: tuple[tuple[str, str], ...]
     lang: str
+    #: The rubric of each row's requirement.
+    rubrics: tuple[Any, ...] = ()
+    #: The tier columns, top first.
+    tiers: tuple[str, ...] = ()
 
     @classmethod
     def build(  # noqa: PLR0913 -- the arguments of write_questionnaire
@@ -425,16 +443,20 @@ class _Sheet:
             else {}
         )
         rows = []
+        tiers = tier_columns(pack)
         for req in reqs:
             names = {
-                pack.nodes[n].kind: pack.nodes[n].name.get(lang)
+                pack.depths[n]: pack.nodes[n].name.get(lang)
                 for n in (req.node, *pack.ancestors(req.node))
             }
             entry = entries.get(req.id, RatingEntry(req.id))
             rows.append(
                 {
                     "id": req.id,
-                    **{kind: names.get(kind) or None for kind in _KINDS},
+                    **{
+                        tier: names.get(depth) or None
+                        for depth, tier in enumerate(tiers, start=1)
+                    },
                     "item": req.item.get(lang) or None,
                     "level": req.level,
                     "requirement": req.text.get(lang) or None,
@@ -445,8 +467,9 @@ class _Sheet:
                 }
             )
         with_assessor = any(row[_ASSESSOR] is not None for row in rows)
+        columns = rating_columns(tiers)
         return cls(
-            columns=(*COLUMNS, _ASSESSOR) if with_assessor else COLUMNS,
+            columns=columns if with_assessor else columns[:-1],
             rows=tuple(rows),
             fields=cls._fields(pack, profile, assessment, asked_profile),
             tailoring=tuple(
@@ -454,6 +477,8 @@ class _Sheet:
                 for t in (assessment.tailoring if assessment else ())
             ),
             lang=lang,
+            rubrics=tuple(pack.rubric_of(req) for req in reqs),
+            tiers=tiers,
         )
 
     @staticmethod
@@ -603,7 +628,7 @@ def _put(ws: Any, row: int, column: int, value: Any) -> Any:
     return cell
 
 
-def _write_xlsx(path: Path, pack: Pack, sheet: _Sheet) -> None:
+def _write_xlsx(path: Path, sheet: _Sheet) -> None:
     openpyxl = _openpyxl()
     styles = importlib.import_module("openpyxl.styles")
     bold = styles.Font(bold=True)
@@ -617,16 +642,26 @@ def _write_xlsx(path: Path, pack: Pack, sheet: _Sheet) -> None:
     ws.title = "ratings"
     for c, name in enumerate(sheet.columns, 1):
         _put(ws, 1, c, name).font = bold
-        ws.column_dimensions[letter(c)].width = _WIDTHS[name]
+        ws.column_dimensions[letter(c)].width = _WIDTHS.get(name, _TIER_WIDTH)
     for r, row in enumerate(sheet.rows, 2):
         for c, name in enumerate(sheet.columns, 1):
             cell = _put(ws, r, c, row[name])
-            cell.alignment = wrap if name in _WRAPPED else top
+            wrapped = name in _WRAPPED or name in sheet.tiers
+            cell.alignment = wrap if wrapped else top
     last = len(sheet.rows) + 1
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{letter(len(sheet.columns))}{last}"
     rating = letter(sheet.columns.index("rating") + 1)
-    _drop_down(ws, pack, f"{rating}2:{rating}{max(last, 2)}", sheet.lang)
+    # One drop-down per rubric, over the rows of its requirements.
+    by_rubric: dict[str, list[int]] = {}
+    for r, rubric in enumerate(sheet.rubrics, 2):
+        by_rubric.setdefault(rubric.id, []).append(r)
+    for rubric in {r.id: r for r in sheet.rubrics}.values():
+        cells = " ".join(
+            f"{rating}{lo}" if lo == hi else f"{rating}{lo}:{rating}{hi}"
+            for lo, hi in _runs(by_rubric[rubric.id])
+        )
+        _drop_down(ws, rubric, cells, sheet.lang)
 
     meta = wb.create_sheet("metadata")
     _table(meta, ("field", "value"), list(sheet.fields.items()), bold, wrap)
@@ -680,15 +715,26 @@ def _table(
     ws.freeze_panes = "A2"
 
 
-def _drop_down(ws: Any, pack: Pack, cells: str, lang: str) -> None:
-    ids = pack.rubric.ids
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of the sorted row numbers *rows*, as (first, last)."""
+    out: list[tuple[int, int]] = []
+    for r in rows:
+        if out and out[-1][1] == r - 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
+def _drop_down(ws: Any, rubric: Any, cells: str, lang: str) -> None:
+    ids = rubric.ids
     formula = '"' + ",".join(ids) + '"'
     if len(formula) > _XLSX_LIST_CHARS:  # pragma: no cover -- no such pack
         # Excel refuses longer lists; the reader still checks every rating.
         return
-    names = [f"{o.id} = {o.name.get(lang)}" for o in pack.rubric.options]
-    if pack.rubric.na_allowed:
-        names.append(f"na = {pack.rubric.na_name.get(lang)}")
+    names = [f"{o.id} = {o.name.get(lang)}" for o in rubric.options]
+    if rubric.na_allowed:
+        names.append(f"na = {rubric.na_name.get(lang)}")
     prompt = "\n".join(names)
     dv = importlib.import_module("openpyxl.worksheet.datavalidation")
     validation = dv.DataValidation(
@@ -706,7 +752,8 @@ def _drop_down(ws: Any, pack: Pack, cells: str, lang: str) -> None:
         promptTitle="rating",
         prompt=prompt[:_XLSX_LIST_CHARS],
     )
-    validation.add(cells)
+    for cell_range in cells.split():
+        validation.add(cell_range)
     ws.add_data_validation(validation)
 
 
@@ -765,7 +812,12 @@ def read_questionnaire(
     source = str(path)
     kind = _kind(path)
     data = _jsonio.read_bytes(path)
-    raw = _read_xlsx(path, data) if kind == ".xlsx" else _read_csv(path, data)
+    tiers = tier_columns(pack) if pack is not None else None
+    raw = (
+        _read_xlsx(path, data, tiers)
+        if kind == ".xlsx"
+        else _read_csv(path, data, tiers)
+    )
     where: dict[str, _Cell] = {}
     doc, problems = _document(raw, where)
     if problems:
@@ -1160,7 +1212,7 @@ def _sheet_rows(path: Path, ws: Any) -> list[tuple[Any, ...]]:
     return out
 
 
-def _read_xlsx(path: Path, data: bytes) -> _Raw:
+def _read_xlsx(path: Path, data: bytes, tiers: tuple[str, ...] | None) -> _Raw:
     sheets = _load_xlsx(path, data)
     source = str(path)
     unknown = [s for s in sheets if s not in _SHEETS]
@@ -1187,7 +1239,8 @@ def _read_xlsx(path: Path, data: bytes) -> _Raw:
             path,
             "ratings",
             clean["ratings"],
-            known=_RATING_COLUMNS,
+            known=rating_columns(tiers or ()),
+            free=_TIER_SPAN,
             required=_REQUIRED,
             json_path="$.ratings",
         )
@@ -1250,12 +1303,15 @@ def _records(  # noqa: PLR0913 -- one table's description
     known: Sequence[str],
     required: Sequence[str],
     json_path: str,
+    free: tuple[str, str] | None = None,
 ) -> Iterator[dict[str, tuple[Any, _Cell]]]:
     """
     The non-blank rows of a table whose first row names its columns, as
-    ``{column: (value, cell)}`` for every column the header has.
+    ``{column: (value, cell)}`` for every known column the header has;
+    columns between the two columns *free* names may carry any name and
+    are left out.
     """
-    header = _header(path, sheet, rows, (known, required), json_path)
+    header = _header(path, sheet, rows, (known, required), json_path, free)
     for r, row in enumerate(rows[1:], 2):
         for value in row[len(header) :]:
             if value is not None and not _blank(value):
@@ -1274,16 +1330,17 @@ def _records(  # noqa: PLR0913 -- one table's description
                 _Cell(path.name, sheet, r, name),
             )
             for c, name in enumerate(header)
-            if name is not None
+            if name is not None and name in known
         }
 
 
-def _header(
+def _header(  # noqa: C901, PLR0913, PLR0917 -- one header's checks
     path: Path,
     sheet: str | None,
     rows: Sequence[Sequence[Any]],
     columns: tuple[Sequence[str], Sequence[str]],
     json_path: str,
+    free: tuple[str, str] | None = None,
 ) -> list[str | None]:
     known, required = columns
 
@@ -1297,9 +1354,14 @@ def _header(
     while header and header[-1] is None:
         header.pop()
     seen = set()
-    for name in header:
+    span = range(0)
+    if free and free[0] in header and free[1] in header:
+        span = range(header.index(free[0]) + 1, header.index(free[1]))
+    for c, name in enumerate(header):
         if name is None:
             raise fail(None, "a column has no name in the first row")
+        if c in span and name not in known:
+            continue
         if name not in known:
             raise fail(
                 name,
@@ -1322,7 +1384,7 @@ def _header(
 # Reading CSV
 
 
-def _read_csv(path: Path, data: bytes) -> _Raw:
+def _read_csv(path: Path, data: bytes, tiers: tuple[str, ...] | None) -> _Raw:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -1343,7 +1405,7 @@ def _read_csv(path: Path, data: bytes) -> _Raw:
             str(path), "$", f"{path.name}: not a readable CSV file: {e}"
         ) from None
     known = (
-        *_RATING_COLUMNS,
+        *rating_columns(tiers or ()),
         *_CSV_REPEATED,
         *_CSV_FIRST_ROW,
         *_CSV_TAILORING,
@@ -1351,7 +1413,13 @@ def _read_csv(path: Path, data: bytes) -> _Raw:
     raw = _Raw(path.name)
     required = (*_REQUIRED, "pack")
     records = _records(
-        path, None, rows, known=known, required=required, json_path="$"
+        path,
+        None,
+        rows,
+        known=known,
+        required=required,
+        json_path="$",
+        free=_TIER_SPAN,
     )
     for i, row in enumerate(records):
         _csv_fields(raw, row, first=i == 0)
