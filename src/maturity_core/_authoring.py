@@ -15,11 +15,12 @@ from typing import Any
 
 import attrs
 
+from . import _files
 from ._model import ROOT, Node, Pack
 from .exceptions import InputError
 
 
-_ID = re.compile(r"^[a-z][a-z0-9]*$")
+_ID = re.compile(r"[a-z][a-z0-9]*")
 
 
 # ---------------------------------------------------------------------------
@@ -124,7 +125,7 @@ def scaffold_pack(pack_id: str, parent: Path) -> Path:
 
     .. versionadded:: 0.1.0
     """
-    if not _ID.match(pack_id):
+    if not _ID.fullmatch(pack_id):
         raise InputError(
             None,
             "$",
@@ -209,7 +210,7 @@ A major version means scores are not comparable with the previous major.
 """,
     }
     for path, text in files.items():
-        path.write_text(text, "utf-8")
+        _files.write_text(path, text)
     return root
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from . import _jsonio
+from . import _files, _jsonio
 from ._model import (
     NA,
     ROOT,
@@ -698,10 +698,12 @@ def load_pack(
     info = infos[pack_id]
     key = f"{info.id}={info.entry_point}"
     if entry_points is None and key in _CACHE:
+        _note_installed(info.entry_point)
         return _CACHE[key]
     source = f"{info.entry_point}/pack.json"
     try:
         text = files(info.entry_point).joinpath("pack.json").read_text("utf-8")
+        _note_installed(info.entry_point)
     except (ImportError, OSError, UnicodeDecodeError) as e:
         raise InvalidPackError(
             pack_id,
@@ -715,6 +717,13 @@ def load_pack(
     if entry_points is None:
         _CACHE[key] = pack
     return pack
+
+
+def _note_installed(package: str) -> None:
+    """Record an installed pack's file as an input of the current command."""
+    resource = files(package).joinpath("pack.json")
+    if isinstance(resource, os.PathLike):
+        _files.note_input(resource)
 
 
 def load_validator(name: str) -> Any:
