@@ -481,7 +481,10 @@ class TestLoneSurrogates:
 
     def test_surrogate_in_data_is_a_schema_problem(self):
         """Assessments built from data report surrogates with their path."""
-        data = {"pack": "tiny", "ratings": [{"id": "a1.x.1", "note": "\ud800"}]}
+        data = {
+            "pack": "tiny",
+            "ratings": [{"id": "a1.x.1", "note": "\ud800"}],
+        }
 
         with pytest.raises(mc.AssessmentError) as info:
             mc.Assessment.from_dict(data)
@@ -622,14 +625,16 @@ class TestVerifyTypes:
 
     @pytest.mark.parametrize("level", [True, 1.0], ids=["true", "float"])
     def test_a_level_of_another_type_differs(self, tmp_path, level):
-        """"level": true or 1.0 does not verify a level of 1."""
+        """A recorded level of true or 1.0 does not verify a level of 1."""
         status, out, _ = cli(
             "verify", *self._recorded(tmp_path, level=level),
             "--pack", TINY_DIR, "--format", "json",
         )  # fmt: skip
 
         assert 1 == status
-        assert ["level"] == [d["field"] for d in json.loads(out)["differences"]]
+        assert ["level"] == [
+            d["field"] for d in json.loads(out)["differences"]
+        ]
 
     @pytest.mark.parametrize("field", ["profile", "rule"])
     def test_a_non_string_profile_or_rule_is_refused(self, tmp_path, field):
@@ -769,7 +774,10 @@ class TestIdPatterns:
         ("schema", "data"),
         [
             ("assessment", {"pack": "t", "ratings": [{"id": "a1.x.1\n"}]}),
-            ("overlay", {"format": 1, "id": "o\n", "pack": "t", "source": "s"}),
+            (
+                "overlay",
+                {"format": 1, "id": "o\n", "pack": "t", "source": "s"},
+            ),
             ("result", {"score": "1\n"}),
         ],
         ids=["assessment-id", "overlay-id", "exact-number"],
@@ -799,7 +807,7 @@ class TestEffort:
         return cli("plan", assessment, "--pack", TINY_DIR, "--effort", path)
 
     def test_a_huge_exponent_is_refused_at_once(self, tmp_path):
-        """"1e-999999" is refused in well under a second, naming the file."""
+        """An effort of "1e-999999" is refused at once, naming the file."""
         start = time.perf_counter()
 
         status, _, err = self._plan(tmp_path, {"a1.x.1": "1e-999999"})
@@ -825,7 +833,7 @@ class TestEffort:
         assert "effort.json: $['nope']" in err
 
     def test_exact_strings_are_efforts(self, tmp_path):
-        """"1/3" and "0.5" are exact efforts."""
+        """Exact strings such as "1/3" and "0.5" are efforts."""
         status, out, err = self._plan(
             tmp_path, {"a1.x.1": "1/3", "a1.y.1": "0.5"}
         )

@@ -115,27 +115,26 @@ def read_bytes(
                 "must stay inside it",
             )
     fd = _open_regular(path)
-    with open(fd, "rb", buffering=0) as f:  # noqa: PTH123 -- an fd, not a path
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise InputError(
-                    source,
-                    "$",
-                    f"is {_kind(st.st_mode)}; inputs must be regular files",
-                )
-            if st.st_size > limit:
-                raise InputError(
-                    source,
-                    "$",
-                    f"file is {st.st_size} bytes; inputs may be at most "
-                    f"{limit} bytes",
-                )
-            data = _read_at_most(f, limit + 1)
-        except OSError as e:
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise InputError(
-                source, "$", f"cannot read: {_reason(e)}"
-            ) from None
+                source,
+                "$",
+                f"is {_kind(st.st_mode)}; inputs must be regular files",
+            )
+        if st.st_size > limit:
+            raise InputError(
+                source,
+                "$",
+                f"file is {st.st_size} bytes; inputs may be at most "
+                f"{limit} bytes",
+            )
+        data = _read_at_most(fd, limit + 1)
+    except OSError as e:
+        raise InputError(source, "$", f"cannot read: {_reason(e)}") from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise InputError(
             source,
@@ -196,11 +195,11 @@ def _open_regular(path: str | os.PathLike[str]) -> int:
         raise InputError(source[:200], "$", f"cannot read: {reason}") from None
 
 
-def _read_at_most(f: IO[bytes], limit: int) -> bytes:
+def _read_at_most(fd: int, limit: int) -> bytes:
     chunks = []
     total = 0
     while total < limit:
-        chunk = f.read(min(_CHUNK, limit - total))
+        chunk = os.read(fd, min(_CHUNK, limit - total))
         if not chunk:
             break
         chunks.append(chunk)
