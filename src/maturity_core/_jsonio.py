@@ -235,17 +235,18 @@ def _parse(text: str, source: str | None) -> Any:
         ) from None
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, *, within: Path | None = None) -> bytes:
     """
     Read the regular file *path* read-only, at most
-    :data:`MAX_INPUT_BYTES` of it (see :func:`_files.read_bytes`).
+    :data:`MAX_INPUT_BYTES` of it, refusing it if it resolves outside the
+    folder *within* (see :func:`_files.read_bytes`).
     """
-    return _files.read_bytes(path, MAX_INPUT_BYTES)
+    return _files.read_bytes(path, MAX_INPUT_BYTES, within=within)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, *, within: Path | None = None) -> str:
     """Read *path* as UTF-8 text (a leading byte-order mark is allowed)."""
-    data = read_bytes(path)
+    data = read_bytes(path, within=within)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -256,9 +257,12 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def read_json(path: Path) -> Any:
-    """Read and strictly parse the JSON file at *path*."""
-    return loads(read_text(path), str(path))
+def read_json(path: Path, *, within: Path | None = None) -> Any:
+    """
+    Read and strictly parse the JSON file at *path* (inside the folder
+    *within*, if given: for the files of a pack).
+    """
+    return loads(read_text(path, within=within), str(path))
 
 
 def dumps(data: Any) -> str:
