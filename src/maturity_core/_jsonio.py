@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,9 @@ MAX_VALUES = 4_000_000
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: What a JSON text holding a lone surrogate must contain: an escape of
+#: one, or one itself.
+_SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
 
 
 def surrogate_problem(text: str) -> str | None:
@@ -59,58 +62,88 @@ def string_problem(text: str) -> str | None:
     return surrogate_problem(text)
 
 
-def _member(where: str, key: str) -> str:
-    return f"{where}.{key}"
-
-
-def check_value(value: Any, source: str | None = None) -> None:
+def check_value(
+    value: Any, source: str | None = None, *, surrogates: bool = True
+) -> None:
     """
     Check parsed JSON *value* against the limits, without recursion:
-    nesting depth, members per array or object, string length and lone
-    surrogates (in keys too).
+    nesting depth, members per array or object, string length and (unless
+    *surrogates* is false) lone surrogates, in keys too.
 
     Raises:
-        InputError: For the first problem, with its JSON path.
+        InputError: For the first problem found, with its JSON path.
     """
-    stack: list[tuple[Any, str, int]] = [(value, "$", 1)]
-    while stack:
-        item, where, depth = stack.pop()
-        if isinstance(item, str):
-            problem = string_problem(item)
-            if problem is not None:
-                raise InputError(source, where, problem)
-        elif isinstance(item, dict | list):
-            stack.extend(_members(item, where, depth, source))
+    found = _first_problem(value, surrogates=surrogates)
+    if found is not None:
+        culprit, message = found
+        raise InputError(source, _path_of(value, culprit), message)
+
+
+def _first_problem(value: Any, *, surrogates: bool) -> tuple[Any, str] | None:
+    """
+    The first value breaking a limit and what is wrong, or ``None``.
+
+    Paths are not built here (that would cost more than the checks): the
+    caller finds the culprit's path only when there is one.
+    """
+    stack: list[tuple[Any, int]] = []
+    found = _members([value], 0, stack, surrogates=surrogates)
+    while stack and found is None:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return item, f"JSON is nested more than {MAX_DEPTH} levels deep"
+        if len(item) > MAX_ITEMS:
+            return item, _too_many(item)
+        if isinstance(item, dict):
+            if _members(item, depth, [], surrogates=surrogates) is not None:
+                return item, f"a key: {_bad_key(item)}"
+            found = _members(
+                item.values(), depth, stack, surrogates=surrogates
+            )
+        else:
+            found = _members(item, depth, stack, surrogates=surrogates)
+    return found
+
+
+def _bad_key(item: dict[str, Any]) -> str | None:
+    return next(filter(None, map(string_problem, item)), None)
 
 
 def _members(
-    item: dict[str, Any] | list[Any],
-    where: str,
+    members: Iterable[Any],
     depth: int,
-    source: str | None,
-) -> Iterator[tuple[Any, str, int]]:
-    """The members of *item* still to check, after checking *item* itself."""
-    if depth > MAX_DEPTH:
-        raise InputError(
-            source, where, f"JSON is nested more than {MAX_DEPTH} levels deep"
-        )
-    if len(item) > MAX_ITEMS:
-        raise InputError(source, where, _too_many(item))
-    if isinstance(item, list):
-        return (
-            (v, f"{where}[{i}]", depth + 1)
-            for i, v in enumerate(item)
-            if isinstance(v, str | dict | list)
-        )
-    for k in item:
-        problem = string_problem(k)
-        if problem is not None:
-            raise InputError(source, where, f"a key: {problem}")
-    return (
-        (v, _member(where, k), depth + 1)
-        for k, v in item.items()
-        if isinstance(v, str | dict | list)
-    )
+    stack: list[tuple[Any, int]],
+    *,
+    surrogates: bool,
+) -> tuple[Any, str] | None:
+    """
+    The first string of *members* breaking a limit, and its problem; the
+    arrays and objects among them are pushed on *stack*, one level deeper.
+    """
+    containers = (dict, list)
+    for member in members:
+        if type(member) is str:
+            if len(member) > MAX_STRING or (
+                surrogates and _SURROGATE.search(member)
+            ):
+                return member, str(string_problem(member))
+        elif isinstance(member, containers):
+            stack.append((member, depth + 1))
+    return None
+
+
+def _path_of(root: Any, culprit: Any) -> str:
+    """The JSON path of the first place in *root* holding *culprit*."""
+    stack: list[tuple[Any, str]] = [(root, "$")]
+    while stack:
+        item, where = stack.pop()
+        if item is culprit:
+            return where
+        if isinstance(item, dict):
+            stack.extend((v, f"{where}.{k}") for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
+    return "$"  # pragma: no cover -- the culprit is always in root
 
 
 def _too_many(item: dict[str, Any] | list[Any]) -> str:
@@ -200,7 +233,7 @@ def loads(text: str, source: str | None = None) -> Any:
             f"{MAX_VALUES}",
         )
     data = _parse(text, source)
-    check_value(data, source)
+    check_value(data, source, surrogates=bool(_SURROGATE_HINT.search(text)))
     return data
 
 
