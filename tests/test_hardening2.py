@@ -194,6 +194,17 @@ class TestOutputErrors:
         assert 1 == len(err.splitlines())
         assert "is a folder" in err
 
+    def test_pack_new_into_a_file_is_one_line(self, tmp_path):
+        """pack new --dir naming a file exits 2 with one line."""
+        afile = tmp_path / "file"
+        afile.write_text("")
+
+        status, _, err = cli("pack", "new", "abc", "--dir", afile)
+
+        assert 2 == status
+        assert 1 == len(err.splitlines())
+        assert "cannot create" in err
+
     @pytest.mark.skipif(
         not Path("/dev/full").exists(), reason="needs /dev/full"
     )

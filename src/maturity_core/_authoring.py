@@ -17,7 +17,7 @@ import attrs
 
 from . import _files
 from ._model import ROOT, Node, Pack
-from .exceptions import InputError
+from .exceptions import InputError, OutputError
 
 
 _ID = re.compile(r"[a-z][a-z0-9]*")
@@ -122,6 +122,7 @@ def scaffold_pack(pack_id: str, parent: Path) -> Path:
     Raises:
         InputError: If *pack_id* is not a lower-case identifier or the
             folder exists.
+        OutputError: If the folder cannot be created.
 
     .. versionadded:: 0.1.0
     """
@@ -137,8 +138,11 @@ def scaffold_pack(pack_id: str, parent: Path) -> Path:
     if root.exists():
         raise InputError(str(root), "$", "already exists; choose another id")
     package = root / "src" / f"maturity_pack_{pack_id}"
-    (package / "vectors").mkdir(parents=True)
-    (root / "tests").mkdir()
+    try:
+        (package / "vectors").mkdir(parents=True)
+        (root / "tests").mkdir()
+    except OSError as e:
+        raise OutputError(str(root), f"cannot create: {e.strerror}") from None
     files = {
         root / "pyproject.toml": f"""[build-system]
 requires = ["hatchling>=1.26"]

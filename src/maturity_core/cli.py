@@ -1166,10 +1166,8 @@ def main() -> NoReturn:
     except OSError as e:
         # Standard output failed (a full disk): one line, no traceback.
         _quiet_stdout()
-        status = _stop(
-            f"error: cannot write to standard output: {e.strerror or e}",
-            EXIT_INVALID,
-        )
+        where = e.filename or "cannot write to standard output"
+        status = _stop(f"error: {where}: {e.strerror or e}", EXIT_INVALID)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     sys.exit(status)
 
