@@ -801,6 +801,17 @@ class TestIdPatterns:
 
         assert any("does not match" in m for m in messages)
 
+    def test_a_decimal_over_an_integer_is_a_problem(self):
+        """An exact number such as "1.5/3" is a schema problem, no crash."""
+        data = json.loads(json.dumps(TINY))
+        data["profiles"][0]["weights"]["a"] = "1.5/3"
+
+        with pytest.raises(mc.InvalidPackError) as info:
+            mc.load_pack(data)
+        assert ["$.profiles[0].weights.a"] == [
+            p.json_path for p in info.value.problems
+        ]
+
 
 # ---------------------------------------------------------------------------
 # 7. --effort
