@@ -147,7 +147,7 @@ class TestScoreFile:
         population.to_parquet(source)
         before = source.read_bytes()
 
-        with pytest.raises(mc.InputError, match="must not be the input"):
+        with pytest.raises(mc.OutputError, match="must not be the input"):
             mc.score_file(model, source, source, keys=["org"])
         assert before == source.read_bytes()
 

@@ -15,17 +15,19 @@ from typing import Any
 
 import attrs
 
+from . import _files
 from ._escape import md_cell, md_text
 from ._model import ROOT, Node, Pack
 from .exceptions import (
     InputError,
     InvalidPackError,
     MaturityCoreError,
+    OutputError,
     Problem,
 )
 
 
-_ID = re.compile(r"^[a-z][a-z0-9]*$")
+_ID = re.compile(r"[a-z][a-z0-9]*")
 
 
 # ---------------------------------------------------------------------------
@@ -127,10 +129,11 @@ def scaffold_pack(pack_id: str, parent: Path) -> Path:
     Raises:
         InputError: If *pack_id* is not a lower-case identifier or the
             folder exists.
+        OutputError: If the folder cannot be created.
 
     .. versionadded:: 0.1.0
     """
-    if not _ID.match(pack_id):
+    if not _ID.fullmatch(pack_id):
         raise InputError(
             None,
             "$",
@@ -142,8 +145,11 @@ def scaffold_pack(pack_id: str, parent: Path) -> Path:
     if root.exists():
         raise InputError(str(root), "$", "already exists; choose another id")
     package = root / "src" / f"maturity_pack_{pack_id}"
-    (package / "vectors").mkdir(parents=True)
-    (root / "tests").mkdir()
+    try:
+        (package / "vectors").mkdir(parents=True)
+        (root / "tests").mkdir()
+    except OSError as e:
+        raise OutputError(str(root), f"cannot create: {e.strerror}") from None
     files = {
         root / "pyproject.toml": f"""[build-system]
 requires = ["hatchling>=1.26"]
@@ -215,7 +221,7 @@ A major version means scores are not comparable with the previous major.
 """,
     }
     for path, text in files.items():
-        path.write_text(text, "utf-8")
+        _files.write_text(path, text)
     return root
 
 

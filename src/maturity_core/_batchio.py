@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import attrs
 
-from . import _jsonio
+from . import _files
 from ._batch import CompiledModel, encode_frame, score_many
 from ._escape import from_csv_cell, to_csv_cell
 from ._population import node_totals
@@ -62,6 +60,7 @@ def _kind(path: Path) -> str:
 def count_rows(path: Path) -> int | None:
     """The number of rows of *path* if known without reading it."""
     if _kind(path) == "parquet":
+        _files.require_regular(path)
         import pyarrow.parquet as pq  # noqa: PLC0415
 
         return int(pq.ParquetFile(path).metadata.num_rows)
@@ -81,8 +80,7 @@ def iter_chunks(
     ``#N/A``, … is no rating.
     """
     _arrow()
-    if not path.is_file():
-        raise InputError(str(path), "$", "no such file")
+    _files.require_regular(path)
     try:
         if _kind(path) == "parquet":
             import pyarrow.parquet as pq  # noqa: PLC0415
@@ -163,55 +161,52 @@ def score_file(  # noqa: PLR0913 -- options of the CLI command
     """
     pa = _arrow()
     out_kind = _kind(output)
-    if output.resolve() == source.resolve():
-        raise InputError(
-            str(output), "$", "the output must not be the input file"
-        )
+    _files.check_outputs([output], inputs=[source])
+    _files.note_input(source)
     total = count_rows(source)
-    fd, tmp_name = tempfile.mkstemp(
-        dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    writer: Any = None
     rows = chunks = 0
     levels: dict[int, int] = {}
     bar = _progress(progress, total)
     try:
-        for batch in iter_chunks(source, chunk_rows, keys=keys):
-            frame = batch.to_pandas()
+        with _files.open_output(output) as sink:
+            writer: Any = None
             try:
-                codes, key_frame = encode_frame(model, frame, keys=keys)
-            except Exception as e:
-                _shift_rows(e, rows, source)
-                raise
-            result = score_many(model, codes, unrated=unrated)
-            totals = (
-                node_totals(model, codes, unrated=unrated) if nodes else None
-            )
-            table = pa.Table.from_pandas(
-                result.to_pandas(key_frame, node_totals=totals),
-                preserve_index=False,
-            )
-            if writer is None:
-                writer = _writer(out_kind, tmp, table.schema)
-            writer.write_table(table)
-            rows += len(frame)
-            chunks += 1
-            if model.pack.has_levels:
-                for lv, n in zip(*_unique(result.levels), strict=True):
-                    levels[lv] = levels.get(lv, 0) + n
-            bar(len(frame))
-        if writer is None:
-            writer = _writer(out_kind, tmp, _empty_schema(model, keys))
-        writer.close()
-        writer = None
-        tmp.chmod(_jsonio.new_file_mode())
-        tmp.replace(output)
+                for batch in iter_chunks(source, chunk_rows, keys=keys):
+                    frame = batch.to_pandas()
+                    try:
+                        codes, key_frame = encode_frame(
+                            model, frame, keys=keys
+                        )
+                    except Exception as e:
+                        _shift_rows(e, rows, source)
+                        raise
+                    result = score_many(model, codes, unrated=unrated)
+                    totals = (
+                        node_totals(model, codes, unrated=unrated)
+                        if nodes
+                        else None
+                    )
+                    table = pa.Table.from_pandas(
+                        result.to_pandas(key_frame, node_totals=totals),
+                        preserve_index=False,
+                    )
+                    if writer is None:
+                        writer = _writer(out_kind, sink, table.schema)
+                    writer.write_table(table)
+                    rows += len(frame)
+                    chunks += 1
+                    if model.pack.has_levels:
+                        for lv, n in zip(*_unique(result.levels), strict=True):
+                            levels[lv] = levels.get(lv, 0) + n
+                    bar(len(frame))
+                if writer is None:
+                    writer = _writer(
+                        out_kind, sink, _empty_schema(model, keys)
+                    )
+            finally:
+                if writer is not None:
+                    writer.close()
     finally:
-        if writer is not None:
-            writer.close()
-        tmp.unlink(missing_ok=True)
         bar(None)
     return BatchSummary(
         rows, chunks, str(output), dict(sorted(levels.items()))
@@ -265,10 +260,10 @@ _FORMULA_PREFIX = r"^'*[=+\-@\t\r]"
 
 
 class _CsvWriter:
-    def __init__(self, path: Path, schema: Any):
+    def __init__(self, sink: IO[bytes], schema: Any):
         import pyarrow.csv as pacsv  # noqa: PLC0415
 
-        self._writer = pacsv.CSVWriter(str(path), schema)
+        self._writer = pacsv.CSVWriter(sink, schema)
 
     def write_table(self, table: Any) -> None:
         pa = _arrow()
@@ -299,12 +294,12 @@ class _CsvWriter:
         self._writer.close()
 
 
-def _writer(kind: str, path: Path, schema: Any) -> Any:
+def _writer(kind: str, sink: IO[bytes], schema: Any) -> Any:
     if kind == "parquet":
         import pyarrow.parquet as pq  # noqa: PLC0415
 
-        return pq.ParquetWriter(str(path), schema)
-    return _CsvWriter(path, schema)
+        return pq.ParquetWriter(sink, schema)
+    return _CsvWriter(sink, schema)
 
 
 def _progress(enabled: bool, total: int | None) -> Any:  # noqa: FBT001

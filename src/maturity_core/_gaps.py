@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -29,7 +30,7 @@ from ._format import decimal, exact, exact_or_none
 from ._model import Pack, RatingOption, Requirement
 from ._scoring import Result, score
 from ._semantics import Semantics, ratings_of
-from .exceptions import ScoringError
+from .exceptions import InputError, ScoringError
 
 
 @attrs.frozen
@@ -504,32 +505,79 @@ def _efforts(
     out: dict[str, Fraction] = {}
     for rid, raw in (effort or {}).items():
         if rid not in pack.requirements_by_id:
-            msg = (
-                f"'effort' keys must be requirement ids of pack {pack.id} "
-                f"(got {rid!r})"
+            raise InputError(
+                None,
+                f"$[{rid!r}]",
+                f"'effort' keys must be requirement ids of pack {pack.id}",
             )
-            raise ValueError(msg)
-        value = _fraction(raw)
+        value = None if isinstance(raw, str) else _fraction(raw)
         if value is None or value <= 0:
-            msg = (
-                f"'effort' values must be positive finite numbers "
-                f"(got {raw!r} for {rid!r})"
-            )
-            raise ValueError(msg)
+            raise _bad_effort(rid, raw, None)
         out[rid] = value
     return out
 
 
+def efforts_from_json(data: Any, source: str | None) -> dict[str, Fraction]:
+    """
+    The efforts of a parsed JSON effort file: an object mapping
+    requirement ids to positive numbers or exact strings (``"1/3"``).
+
+    Raises:
+        InputError: With the JSON path of the first value that is not a
+            positive exact number of bounded size.
+    """
+    if not isinstance(data, dict):
+        raise InputError(
+            source,
+            "$",
+            "effort must be a JSON object mapping requirement ids to "
+            "positive numbers",
+        )
+    out = {}
+    for rid, raw in data.items():
+        value = _fraction(raw)
+        if value is None or value <= 0:
+            raise _bad_effort(rid, raw, source)
+        out[rid] = value
+    return out
+
+
+def _bad_effort(rid: str, raw: Any, source: str | None) -> InputError:
+    return InputError(
+        source,
+        f"$[{rid!r}]",
+        f"'effort' values must be positive exact numbers of at most "
+        f"{_EFFORT_DIGITS} digits before and after the point, or fractions "
+        f"of such integers (got {str(raw)[:40]!r}; e.g. 2, 0.5 or "
+        '"1/3")',
+    )
+
+
+#: The digits an effort may have before and after its point.
+_EFFORT_DIGITS = 18
+_EFFORT = re.compile(r"(0|[1-9][0-9]{0,17})(\.[0-9]{1,18}|/[1-9][0-9]{0,17})?")
+_EFFORT_BOUND = 10**_EFFORT_DIGITS
+
+
 def _fraction(raw: Any) -> Fraction | None:
+    """
+    *raw* as an exact positive-or-zero number, or ``None`` if it is not a
+    number of bounded size (checked before any big-number arithmetic).
+    """
     if isinstance(raw, bool):
         return None
     if isinstance(raw, Rational):
-        return Fraction(int(raw.numerator), int(raw.denominator))
-    if isinstance(raw, float | Decimal):
-        if not math.isfinite(raw):
-            return None
+        value = Fraction(int(raw.numerator), int(raw.denominator))
+        bound = _EFFORT_BOUND**2
+        ok = abs(value.numerator) < bound and value.denominator < bound
+        return value if ok else None
+    if isinstance(raw, float):
         # A float effort means its shortest decimal repr (0.1 is 1/10).
-        return Fraction(repr(raw) if isinstance(raw, float) else raw)
+        raw = repr(raw)
+    elif isinstance(raw, Decimal):
+        raw = str(raw)
+    if isinstance(raw, str) and _EFFORT.fullmatch(raw):
+        return Fraction(raw)
     return None
 
 

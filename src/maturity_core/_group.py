@@ -12,7 +12,7 @@ listed.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import attrs
@@ -102,14 +102,59 @@ class GroupResult:
         }
 
 
+def _inside(group: Path, ref: str, where: str) -> Path:
+    """
+    *ref* as a path relative to the folder of the group file *group*,
+    refused if it is absolute, climbs out with ``..`` or leads outside
+    that folder through a symbolic link.
+    """
+    rel = PurePath(ref)
+    folder = group.parent
+    target = folder / rel
+    if (
+        rel.anchor
+        or ".." in rel.parts
+        or not target.resolve().is_relative_to(folder.resolve())
+    ):
+        raise AssessmentError(
+            [
+                Problem(
+                    where,
+                    f"{ref!r} is outside the group file's folder; member "
+                    "files are named relative to it, without '..' or an "
+                    "absolute path (copy them into the folder)",
+                    "group-path",
+                )
+            ],
+            str(group),
+        )
+    return target
+
+
+def _pack_ref(group: Path, ref: str, i: int) -> str | Path:
+    """An installed pack id as it is; a pack folder relative to the group."""
+    if (
+        any(c in ref for c in "/\\")
+        or ref.startswith(".")
+        or ref.endswith(".json")
+    ):
+        return _inside(group, ref, f"$.standards[{i}].pack")
+    return ref
+
+
 def score_group(path: str | os.PathLike[str]) -> GroupResult:
     """
     Score every member of the standard group described in *path*.
 
+    Member assessments, and packs given as folders (any name with a
+    ``/``, starting with ``.`` or ending in ``.json``), are named relative
+    to the group file's folder and must stay inside it: absolute paths,
+    ``..`` and symbolic links leading out are refused.
+
     Raises:
-        AssessmentError: If the group file is malformed or breaks its own
-            policy's core rule; member assessments raise as for
-            :func:`score`.
+        AssessmentError: If the group file is malformed, breaks its own
+            policy's core rule or names a member file outside its folder;
+            member assessments raise as for :func:`score`.
 
     .. versionadded:: 0.1.0
     """
@@ -150,8 +195,12 @@ def score_group(path: str | os.PathLike[str]) -> GroupResult:
     for i, std in enumerate(standards):
         result = None
         if std.get("pack") and std.get("assessment"):
-            pack = load_pack(std["pack"])
-            assessment = Assessment.from_path(path.parent / std["assessment"])
+            pack = load_pack(_pack_ref(path, std["pack"], i))
+            assessment = Assessment.from_path(
+                _inside(
+                    path, std["assessment"], f"$.standards[{i}].assessment"
+                )
+            )
             result = score(pack, assessment)
         elif std.get("pack") or std.get("assessment"):
             raise AssessmentError(

@@ -3,62 +3,156 @@
 from __future__ import annotations
 
 import json
-import os
+import math
 import re
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from . import _files
 from .exceptions import InputError
 
 
 #: Input files larger than this are refused before they are parsed.
 MAX_INPUT_BYTES = 64 * 1024 * 1024
-#: JSON nested deeper than this is refused before it is parsed.
+#: JSON nested deeper than this is refused.
 MAX_DEPTH = 64
 #: Strings longer than this (in characters) are refused.
 MAX_STRING = 100_000
+#: Arrays and objects with more members than this are refused: the
+#: largest count any schema allows (requirements of a pack, ratings of an
+#: assessment).
+MAX_ITEMS = 100_000
+#: A JSON text with more values than this is refused before it is parsed.
+#: Values are counted as the commas and opening brackets outside strings
+#: (about 18 for each requirement of a pack).
+MAX_VALUES = 4_000_000
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: What a JSON text holding a lone surrogate must contain: an escape of
+#: one, or one itself.
+_SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
 
 
-def _depth(text: str) -> int:
-    """The deepest nesting of [ and { in *text*, outside strings."""
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    depth = deepest = 0
-    for ch in brackets:
-        if ch in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_DEPTH:
-                    break
+def surrogate_problem(text: str) -> str | None:
+    """
+    What is wrong with *text* if it holds a lone surrogate, or ``None``.
+
+    JSON escapes such as ``\\ud800`` and XLSX escapes such as ``_xD800_``
+    can produce half of a UTF-16 pair, which no UTF-8 file can hold.
+    """
+    m = _SURROGATE.search(text)
+    if m is None:
+        return None
+    return (
+        f"character {m.start()} is a lone surrogate "
+        f"(U+{ord(m.group()):04X}), which is not valid Unicode; use the "
+        "character itself, or both halves of a \\u surrogate pair"
+    )
+
+
+def string_problem(text: str) -> str | None:
+    """What is wrong with the string *text* as input text, or ``None``."""
+    if len(text) > MAX_STRING:
+        return (
+            f"a string of {len(text)} characters; strings may have at most "
+            f"{MAX_STRING}"
+        )
+    return surrogate_problem(text)
+
+
+def check_value(
+    value: Any, source: str | None = None, *, surrogates: bool = True
+) -> None:
+    """
+    Check parsed JSON *value* against the limits, without recursion:
+    nesting depth, members per array or object, string length and (unless
+    *surrogates* is false) lone surrogates, in keys too.
+
+    Raises:
+        InputError: For the first problem found, with its JSON path.
+    """
+    found = _first_problem(value, surrogates=surrogates)
+    if found is not None:
+        culprit, message = found
+        raise InputError(source, _path_of(value, culprit), message)
+
+
+def _first_problem(value: Any, *, surrogates: bool) -> tuple[Any, str] | None:
+    """
+    The first value breaking a limit and what is wrong, or ``None``.
+
+    Paths are not built here (that would cost more than the checks): the
+    caller finds the culprit's path only when there is one.
+    """
+    stack: list[tuple[Any, int]] = []
+    found = _members([value], 0, stack, surrogates=surrogates)
+    while stack and found is None:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return item, f"JSON is nested more than {MAX_DEPTH} levels deep"
+        if len(item) > MAX_ITEMS:
+            return item, _too_many(item)
+        if isinstance(item, dict):
+            if _members(item, depth, [], surrogates=surrogates) is not None:
+                return item, f"a key: {_bad_key(item)}"
+            found = _members(
+                item.values(), depth, stack, surrogates=surrogates
+            )
         else:
-            depth -= 1
-    return deepest
+            found = _members(item, depth, stack, surrogates=surrogates)
+    return found
 
 
-def _check_strings(value: Any, source: str | None, path: str = "$") -> None:
-    stack = [(value, path)]
+def _bad_key(item: dict[str, Any]) -> str | None:
+    return next(filter(None, map(string_problem, item)), None)
+
+
+def _members(
+    members: Iterable[Any],
+    depth: int,
+    stack: list[tuple[Any, int]],
+    *,
+    surrogates: bool,
+) -> tuple[Any, str] | None:
+    """
+    The first string of *members* breaking a limit, and its problem; the
+    arrays and objects among them are pushed on *stack*, one level deeper.
+    """
+    containers = (dict, list)
+    for member in members:
+        if type(member) is str:
+            if len(member) > MAX_STRING or (
+                surrogates and _SURROGATE.search(member)
+            ):
+                return member, str(string_problem(member))
+        elif isinstance(member, containers):
+            stack.append((member, depth + 1))
+    return None
+
+
+def _path_of(root: Any, culprit: Any) -> str:
+    """The JSON path of the first place in *root* holding *culprit*."""
+    stack: list[tuple[Any, str]] = [(root, "$")]
     while stack:
         item, where = stack.pop()
-        if isinstance(item, str):
-            if len(item) > MAX_STRING:
-                raise InputError(
-                    source,
-                    where,
-                    f"a string of {len(item)} characters; strings may have "
-                    f"at most {MAX_STRING}",
-                )
-        elif isinstance(item, dict):
+        if item is culprit:
+            return where
+        if isinstance(item, dict):
             stack.extend((v, f"{where}.{k}") for k, v in item.items())
-            for k in item:
-                if len(k) > MAX_STRING:
-                    raise InputError(source, where, "an object key too long")
         elif isinstance(item, list):
             stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
+    return "$"  # pragma: no cover -- the culprit is always in root
+
+
+def _too_many(item: dict[str, Any] | list[Any]) -> str:
+    kind = "an object of" if isinstance(item, dict) else "an array of"
+    noun = "members" if isinstance(item, dict) else "items"
+    return (
+        f"{kind} {len(item)} {noun}; arrays and objects may have at most "
+        f"{MAX_ITEMS}"
+    )
 
 
 class _DuplicateKeyError(ValueError):
@@ -76,28 +170,70 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'",[{')))
+_CHUNK = 1 << 20
+
+
+def count_values(text: str) -> int:
+    """
+    The commas and opening brackets of *text* outside its strings (a
+    bound on its JSON values), at C speed and in linear time; counting
+    stops early above :data:`MAX_VALUES`.
+    """
+    fast = text.count(",") + text.count("[") + text.count("{")
+    if fast <= MAX_VALUES:
+        return fast
+    data = text.encode("utf-8", "surrogatepass")
+    # Drop escaped backslashes, then escaped quotes: every quote left
+    # opens or closes a string.  UTF-8 never puts these bytes inside a
+    # multi-byte character.
+    data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    data = data.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    outside = 0
+    in_string = False
+    for at in range(0, len(data), _CHUNK):
+        pieces = data[at : at + _CHUNK].split(b'"')
+        outside += sum(map(len, pieces[in_string::2]))
+        if outside > MAX_VALUES:
+            break
+        in_string ^= len(pieces) % 2 == 0
+    return outside
+
+
 def _no_constants(name: str) -> Any:
     msg = f"{name} is not valid JSON; use a finite number"
     raise ValueError(msg)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        msg = f"the number {text[:40]} is too large; use a finite number"
+        raise ValueError(msg)
+    return value
 
 
 def loads(text: str, source: str | None = None) -> Any:
     """
     Parse *text* as strict JSON.
 
-    Duplicate keys, ``NaN`` and ``Infinity`` are errors, not silently
-    accepted as Python's :mod:`json` would; so are nesting deeper than
-    :data:`MAX_DEPTH` (checked before parsing) and strings longer than
-    :data:`MAX_STRING`.
+    Duplicate keys, ``NaN``, ``Infinity`` and numbers too large for a
+    float are errors, not silently accepted as Python's :mod:`json` would.
+    So are more than :data:`MAX_VALUES` values (counted before parsing),
+    arrays or objects of more than :data:`MAX_ITEMS` members, nesting
+    deeper than :data:`MAX_DEPTH`, strings longer than :data:`MAX_STRING`
+    and lone surrogates.  Every check takes time linear in *text*.
     """
-    if _depth(text) > MAX_DEPTH:
+    values = count_values(text)
+    if values > MAX_VALUES:
         raise InputError(
             source,
             "$",
-            f"JSON is nested more than {MAX_DEPTH} levels deep",
+            f"more than {MAX_VALUES} JSON values; an input may have at most "
+            f"{MAX_VALUES}",
         )
     data = _parse(text, source)
-    _check_strings(data, source)
+    check_value(data, source, surrogates=bool(_SURROGATE_HINT.search(text)))
     return data
 
 
@@ -107,6 +243,7 @@ def _parse(text: str, source: str | None) -> Any:
             text,
             object_pairs_hook=_no_duplicates,
             parse_constant=_no_constants,
+            parse_float=_finite,
         )
     except _DuplicateKeyError as e:
         raise InputError(
@@ -125,38 +262,24 @@ def _parse(text: str, source: str | None) -> Any:
         raise InputError(source, "$", str(e)) from None
     except RecursionError:
         raise InputError(
-            source, "$", "JSON is nested too deeply to read"
+            source,
+            "$",
+            f"JSON is nested more than {MAX_DEPTH} levels deep",
         ) from None
 
 
-def read_bytes(path: Path) -> bytes:
-    """Read *path* read-only, refusing files that are too large."""
-    source = str(path)
-    try:
-        with path.open("rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size > MAX_INPUT_BYTES:
-                raise InputError(
-                    source,
-                    "$",
-                    f"file is {size} bytes; inputs may be at most "
-                    f"{MAX_INPUT_BYTES} bytes",
-                )
-            return f.read()
-    except FileNotFoundError:
-        raise InputError(source, "$", "no such file") from None
-    except IsADirectoryError:
-        raise InputError(source, "$", "is a directory, not a file") from None
-    except PermissionError:
-        raise InputError(source, "$", "permission denied") from None
-    except (OSError, ValueError) as e:
-        reason = getattr(e, "strerror", None) or str(e)
-        raise InputError(source[:200], "$", f"cannot read: {reason}") from None
+def read_bytes(path: Path, *, within: Path | None = None) -> bytes:
+    """
+    Read the regular file *path* read-only, at most
+    :data:`MAX_INPUT_BYTES` of it, refusing it if it resolves outside the
+    folder *within* (see :func:`_files.read_bytes`).
+    """
+    return _files.read_bytes(path, MAX_INPUT_BYTES, within=within)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, *, within: Path | None = None) -> str:
     """Read *path* as UTF-8 text (a leading byte-order mark is allowed)."""
-    data = read_bytes(path)
+    data = read_bytes(path, within=within)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -167,9 +290,12 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def read_json(path: Path) -> Any:
-    """Read and strictly parse the JSON file at *path*."""
-    return loads(read_text(path), str(path))
+def read_json(path: Path, *, within: Path | None = None) -> Any:
+    """
+    Read and strictly parse the JSON file at *path* (inside the folder
+    *within*, if given: for the files of a pack).
+    """
+    return loads(read_text(path, within=within), str(path))
 
 
 def dumps(data: Any) -> str:
@@ -187,31 +313,10 @@ def canonical(data: Any) -> bytes:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write *text* to *path* through a temporary file and a rename."""
-    write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def new_file_mode() -> int:
-    """The permissions a newly created file gets under the current umask."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+    """Write *text* to *path* as a whole (see :func:`_files.open_output`)."""
+    _files.write_text(path, text)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """
-    Write *data* to *path* through a temporary file in the same folder and
-    a rename, with the permissions a new file would get.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        Path(tmp).chmod(new_file_mode())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write *data* to *path* as a whole (see :func:`_files.open_output`)."""
+    _files.write_bytes(path, data)

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from . import _jsonio
+from . import _files, _jsonio
 from ._model import (
     NA,
     ROOT,
@@ -865,6 +865,7 @@ def load_pack(
     info = infos[pack_id]
     key = f"{info.id}={info.entry_point}"
     if entry_points is None and key in _CACHE:
+        _note_installed(info.entry_point)
         return _CACHE[key]
     try:
         resource = files(info.entry_point).joinpath("pack.json")
@@ -875,6 +876,7 @@ def load_pack(
             else f"{info.entry_point}/pack.json"
         )
         text = resource.read_text("utf-8")
+        _note_installed(info.entry_point)
     except (ImportError, OSError, UnicodeDecodeError) as e:
         raise InvalidPackError(
             pack_id,
@@ -1011,6 +1013,13 @@ def _importable_from(folder: Path) -> Iterator[None]:
         yield
     finally:
         sys.path.remove(entry)
+
+
+def _note_installed(package: str) -> None:
+    """Record an installed pack's file as an input of the current command."""
+    resource = files(package).joinpath("pack.json")
+    if isinstance(resource, os.PathLike):
+        _files.note_input(resource)
 
 
 def load_validator(name: str) -> Any:

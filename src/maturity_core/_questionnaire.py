@@ -64,7 +64,6 @@ import io
 import itertools
 import os
 import re
-import secrets
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -74,7 +73,7 @@ from typing import IO, Any
 
 import attrs
 
-from . import _jsonio
+from . import _files, _jsonio
 from ._assessment import (
     ASSESSMENT_FORMAT,
     Assessment,
@@ -758,22 +757,9 @@ def _drop_down(ws: Any, rubric: Any, cells: str, lang: str) -> None:
 
 
 def _write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """
-    Write *path* through a temporary file beside it and a rename.
-
-    Unlike :func:`tempfile.mkstemp` (mode 0600), the file is created with
-    the permissions the umask gives any new file: a questionnaire is
-    meant to be passed on.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write *path* as a whole through the shared output writer."""
+    with _files.open_output(path) as f:
+        write(f)
 
 
 # ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from ._jsonio import surrogate_problem
 from .exceptions import Problem
 
 
@@ -98,8 +99,35 @@ def _message(error: ValidationError) -> str:  # noqa: PLR0911 -- one case per ke
     return message
 
 
+def iter_text_problems(data: Any) -> Iterator[Problem]:
+    """
+    Yield a :class:`Problem` for every string (or key) of *data* holding a
+    lone surrogate: text no UTF-8 file can hold, from a JSON escape such
+    as ``\\ud800`` or an XLSX cell's ``_xD800_``.
+    """
+    stack: list[tuple[Any, str]] = [(data, "$")]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            problem = surrogate_problem(item)
+            if problem is not None:
+                yield Problem(where, problem, "lone-surrogate")
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                problem = surrogate_problem(key)
+                if problem is not None:
+                    yield Problem(where, f"a key: {problem}", "lone-surrogate")
+                stack.append((value, f"{where}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
+
+
 def iter_schema_problems(name: str, data: Any) -> Iterator[Problem]:
-    """Yield a :class:`Problem` for every schema error in *data*."""
+    """
+    Yield a :class:`Problem` for every lone surrogate in *data*'s text
+    (see :func:`iter_text_problems`) and every schema error in *data*.
+    """
+    yield from iter_text_problems(data)
     errors = sorted(
         validator(name).iter_errors(data),
         key=lambda e: [str(p) for p in e.absolute_path],

@@ -10,6 +10,31 @@ from typing import Any
 import attrs
 
 
+_CONTROL = re.compile(
+    # CSI sequences (cursor moves, erasing, colours), 7- and 8-bit
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    # OSC, DCS, SOS, PM and APC strings (titles, hyperlinks, clipboard)
+    # with their terminator on the same line
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*"
+    r"(?:\x07|\x1b\\|\x9c)"
+    # any other escape sequence
+    r"|\x1b[ -/]*[0-~]?"
+    # any other C0 or C1 control character but tab and newline
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def printable(text: str) -> str:
+    """
+    *text* without terminal control sequences or control characters
+    (tab and newline are kept), safe to show on a terminal.
+
+    >>> printable("ok\x1b[2J\x1b]0;title\x07 done\r")
+    'ok done'
+    """
+    return _CONTROL.sub("", text)
+
+
 #: A BCP 47 language tag, as pack and assessment files may use them
 #: (``zh``, ``en``, ``zh-Hant``, ``pt-BR``, ``de-CH-1996``).
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\Z")

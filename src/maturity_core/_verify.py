@@ -92,6 +92,14 @@ def verify_result(
             [Problem("$", "not a maturity-core result (no 'pack')", "schema")],
             source,
         )
+    problems = [
+        Problem(f"$.{field}", f"must be a string (got {value!r})", "schema")
+        for field in ("pack", "profile", "rule")
+        if not isinstance(value := recorded.get(field), str)
+        and (field == "pack" or value is not None)
+    ]
+    if problems:
+        raise AssessmentError(problems, source)
     loaded = (
         pack if isinstance(pack, Pack) else load_pack(pack or recorded["pack"])
     )
@@ -106,12 +114,20 @@ def verify_result(
     differences = [
         Difference(field, meaning, recorded.get(field), now.get(field))
         for field, meaning in _IDENTITY
-        if recorded.get(field) != now.get(field)
+        if _differ(recorded.get(field), now.get(field))
     ]
     named = {field for field, _ in _IDENTITY}
     differences += [
         Difference(key, "a recorded figure", recorded.get(key), now.get(key))
         for key in sorted(set(recorded) | set(now))
-        if key not in named and recorded.get(key) != now.get(key)
+        if key not in named and _differ(recorded.get(key), now.get(key))
     ]
     return Verification(not differences, tuple(differences))
+
+
+def _differ(recorded: Any, now: Any) -> bool:
+    """
+    Whether two JSON values differ as JSON: ``true`` is not ``1`` and
+    ``2.0`` is not ``2``, though Python compares them equal.
+    """
+    return _jsonio.canonical(recorded) != _jsonio.canonical(now)

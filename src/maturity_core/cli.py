@@ -2,24 +2,28 @@
 The ``maturity`` command line.
 
 Exit status: 0 success, 1 invalid input (the message names the file and
-the JSON path), 2 usage error.  ``--format json`` gives exact strings for
-every number.
+the JSON path), 2 usage error (including an output that cannot be written
+where asked, or that would replace one of the command's inputs), 130
+interrupted (Ctrl-C), 143 terminated (SIGTERM).  ``--format json`` gives
+exact strings for every number; text output has terminal control
+sequences removed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-from . import _jsonio
+from . import _files, _jsonio
 from ._assessment import Assessment, blank_assessment
 from ._overlay import apply_overlay
 from ._packs import discover_packs, load_pack
@@ -31,10 +35,12 @@ from ._render import (
     render_validation,
 )
 from ._scoring import UNRATED_POLICIES, score, validate
-from ._text import is_language_tag
+from ._text import is_language_tag, printable
 from .exceptions import (
     AssessmentError,
+    InputError,
     MaturityCoreError,
+    OutputError,
     PackNotFoundError,
     Problem,
 )
@@ -505,12 +511,6 @@ def _load_for(assessment: Assessment, args: argparse.Namespace) -> Any:
 
 
 def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
-    if (
-        args.output is not None
-        and args.output.resolve() == args.assessment.resolve()
-    ):
-        msg = "the output file must not be the input assessment"
-        raise _UsageError(msg)
     assessment = _read_assessment(args.assessment)
     pack = _load_for(assessment, args)
     for overlay in args.overlay:
@@ -529,7 +529,7 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
 
         buf = StringIO()
         render_result(result, buf, lang=args.lang or result.pack.language)
-        _emit(buf.getvalue(), args.output, stdout)
+        _emit(printable(buf.getvalue()), args.output, stdout)
     else:
         render_result(
             result, stdout, lang=args.lang or result.pack.language
@@ -668,12 +668,6 @@ def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
     from ._report import build_report, radar_png, to_html, to_markdown  # noqa: PLC0415
 
     assessment = _read_assessment(args.assessment)
-    if (
-        args.output is not None
-        and args.output.resolve() == args.assessment.resolve()
-    ):
-        msg = "the output file must not be the input assessment"
-        raise _UsageError(msg)
     pack = _load_for(assessment, args)
     result = score(pack, assessment, profile=args.profile)
     report = build_report(pack, result, lang=args.lang, target=args.target)
@@ -684,11 +678,17 @@ def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
     else:
         chart = None
         if args.output is not None:
-            chart_path = args.output.with_suffix(".radar.png")
+            chart_path = _chart_path(args.output)
+            _files.check_outputs([chart_path, args.output])
             _jsonio.write_bytes_atomic(chart_path, radar_png(report))
             chart = chart_path.name
         _emit(to_markdown(report, chart=chart), args.output, stdout)
     return EXIT_OK
+
+
+def _chart_path(output: Path) -> Path:
+    """Where ``report -o`` puts the radar chart of a Markdown report."""
+    return output.with_suffix(".radar.png")
 
 
 def _read_assessment(path: Path) -> Assessment:
@@ -701,44 +701,23 @@ def _read_assessment(path: Path) -> Assessment:
 
 
 def _cmd_plan(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from fractions import Fraction  # noqa: PLC0415
-
-    from ._gaps import improvement_plan  # noqa: PLC0415
+    from ._gaps import efforts_from_json, improvement_plan  # noqa: PLC0415
 
     assessment = _read_assessment(args.assessment)
     pack = _load_for(assessment, args)
     result = score(pack, assessment, profile=args.profile)
     effort = None
     if args.effort is not None:
-        raw = _jsonio.read_json(args.effort)
-        if not isinstance(raw, dict) or not all(
-            isinstance(v, (int, float, str)) for v in raw.values()
-        ):
-            raise AssessmentError(
-                [
-                    Problem(
-                        "$",
-                        "effort must map requirement ids to numbers",
-                        "schema",
-                    )
-                ],
-                str(args.effort),
-            )
-        try:
-            effort = {k: Fraction(str(v)) for k, v in raw.items()}
-        except (ValueError, ZeroDivisionError):
-            raise AssessmentError(
-                [
-                    Problem(
-                        "$", "effort values must be exact numbers", "schema"
-                    )
-                ],
-                str(args.effort),
-            ) from None
+        effort = efforts_from_json(
+            _jsonio.read_json(args.effort), str(args.effort)
+        )
     try:
         plan = improvement_plan(
             pack, result, target=args.target, effort=effort
         )
+    except InputError as e:
+        # Only the effort mapping raises InputError here: name its file.
+        raise InputError(str(args.effort), e.json_path, e.message) from None
     except ValueError as e:
         raise _UsageError(str(e)) from None
     if args.format == "json":
@@ -769,9 +748,6 @@ def _cmd_consolidate(args: argparse.Namespace, stdout: IO[str]) -> int:
         allow_disagreement=args.allow_disagreement,
     )
     if args.output is not None:
-        if any(args.output.resolve() == p.resolve() for p in args.assessments):
-            msg = "the output file must not be one of the inputs"
-            raise _UsageError(msg)
         _jsonio.write_text_atomic(
             args.output, _jsonio.dumps(outcome.assessment.to_dict())
         )
@@ -892,9 +868,6 @@ def _cmd_migrate(args: argparse.Namespace, stdout: IO[str]) -> int:
     pack = _load(args.to, args) if args.to else _load_for(assessment, args)
     migrated = migrate_assessment(pack, assessment)
     if args.output is not None:
-        if args.output.resolve() == args.assessment.resolve():
-            msg = "the output file must not be the input assessment"
-            raise _UsageError(msg)
         _jsonio.write_text_atomic(
             args.output, _jsonio.dumps(migrated.assessment.to_dict())
         )
@@ -1125,26 +1098,111 @@ def run(
         parser.print_usage(stderr)
         stderr.write("maturity: error: a command is required\n")
         return EXIT_USAGE
+    if getattr(args, "format", "text") not in ("json", None):
+        stdout = cast("IO[str]", _Printable(stdout))
     try:
-        return commands[args.command](args, stdout)
-    except _UsageError as e:
-        stderr.write(f"maturity: error: {e}\n")
+        with _files.command_files():
+            _files.check_outputs(*_named_files(args))
+            return commands[args.command](args, stdout)
+    except (_UsageError, OutputError) as e:
+        stderr.write(f"maturity: error: {printable(str(e))}\n")
         return EXIT_USAGE
     except MaturityCoreError as e:
-        stderr.write(f"maturity: error: {e}\n")
+        stderr.write(f"maturity: error: {printable(str(e))}\n")
         return EXIT_INVALID
 
 
+#: The options naming files a command writes.
+_OUTPUTS = ("output", "out", "carried_out")
+
+
+def _named_files(args: argparse.Namespace) -> tuple[list[Path], list[Path]]:
+    """
+    The files named on the command line: those it writes and those it
+    reads.  Inputs found later (an installed pack, a group's members) are
+    checked when each output is written.
+    """
+    outputs = [
+        getattr(args, name)
+        for name in _OUTPUTS
+        if getattr(args, name, None) is not None
+    ]
+    if args.command == "report" and args.output and args.format == "md":
+        outputs.insert(0, _chart_path(args.output))
+    inputs = [
+        value
+        for name, given in vars(args).items()
+        if name not in _OUTPUTS
+        for value in (given if isinstance(given, list) else [given])
+        if isinstance(value, Path)
+    ]
+    return outputs, inputs
+
+
+class _Printable:
+    """
+    A text stream that removes terminal control sequences from what is
+    written to it (an organisation or pack name must not drive the
+    terminal).  It is not a terminal itself, so rich adds no styles.
+    """
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(printable(text))
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwind, removing temporary files, and exit."""
+
+
+def _terminate(signum: int, frame: object) -> None:  # noqa: ARG001
+    raise _Terminated
+
+
+def _stop(message: str, status: int) -> int:
+    sys.stderr.write(f"maturity: {message}\n")
+    return status
+
+
+def _quiet_stdout() -> None:
+    """Send what is left in stdout's buffer nowhere, so exiting is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main() -> NoReturn:
-    """The console-script entry point."""
+    """
+    The console-script entry point: Ctrl-C and SIGTERM end the command
+    with one line on stderr (exit 130 and 143), after outputs being
+    written have had their temporary files removed.
+    """
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         status = run(sys.argv[1:])
         sys.stdout.flush()
+    except KeyboardInterrupt:
+        status = _stop("interrupted", 128 + signal.SIGINT)
+    except _Terminated:
+        status = _stop("terminated", 128 + signal.SIGTERM)
     except BrokenPipeError:
         # The reader (e.g. `head`) went away: stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_stdout()
         status = EXIT_OK
+    except OSError as e:
+        # Standard output failed (a full disk): one line, no traceback.
+        _quiet_stdout()
+        where = e.filename or "cannot write to standard output"
+        status = _stop(f"error: {where}: {e.strerror or e}", EXIT_INVALID)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     sys.exit(status)
 
 

@@ -82,6 +82,26 @@ class InputError(MaturityCoreError, ValueError):
         return f"{_where(self.source)}{self.json_path}: {self.message}"
 
 
+class OutputError(MaturityCoreError, ValueError):
+    """
+    An output cannot be written where it was asked to go.
+
+    Raised when its folder is missing, it names a folder, a block device
+    or a socket, it would replace one of the command's own inputs, or
+    writing fails (a full disk).  Nothing is left half-written.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, target: str, message: str):
+        super().__init__(target, message)
+        self.target = target
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.message}"
+
+
 class PackError(MaturityCoreError):
     """
     Something is wrong with a model pack.
@@ -265,6 +285,7 @@ __all__ = [
     "InputError",
     "InvalidPackError",
     "MaturityCoreError",
+    "OutputError",
     "PackError",
     "PackNotFoundError",
     "Problem",
