@@ -318,7 +318,7 @@ class TestDocAndDiff:
         status, out, _ = _cli("pack", "doc", "db12t1073")
 
         assert 0 == status
-        assert "| 能力子域 | 分项 | 一级（规划级） |" in out
+        assert "| 能力子域 | 分项 / item | 一级（规划级） |" in out
         assert "应通过培训、研讨、宣传等方式" in out
         assert "| 3 % |" in out.replace("&nbsp;", " ") or "3 %" in out
 

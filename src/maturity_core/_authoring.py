@@ -269,11 +269,22 @@ def _weight_rows(pack: Pack, profile: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+#: The heading of the item column of requirement tables (an item is the
+#: row a requirement belongs to in a standard's table).
+_ITEM = "分项 / item"
+
+
+def _leaf_tier(pack: Pack) -> str:
+    """The name of the pack's leaf tier, in its main language."""
+    return pack.tier(pack.max_depth).name.get(pack.language)
+
+
 def pack_markdown(pack: Pack, lang: str = "zh") -> str:
     """
     The pack as Markdown: one requirement table per top-level node (rows
-    are subdomains and items, columns the levels), then the weight table
-    of each profile, the rubric and the bands.
+    are leaves and items, named by the pack's leaf tier; columns the
+    levels), then the weight table of each profile, the rubric and the
+    bands.
 
     .. versionadded:: 0.1.0
     """
@@ -299,7 +310,11 @@ def pack_markdown(pack: Pack, lang: str = "zh") -> str:
             f"## {md_text(top.name.get('zh'))} ({md_text(top.name.get('en'))})",
             "",
         ]
-        out.append("| 能力子域 | 分项 | " + " | ".join(levels) + " |")
+        out.append(
+            f"| {md_cell(_leaf_tier(pack))} | {_ITEM} | "
+            + " | ".join(levels)
+            + " |"
+        )
         out.append("|" + "---|" * (len(levels) + 2))
         for leaf in _leaves(top):
             for item, cells in _items(pack, leaf.id):
@@ -365,7 +380,9 @@ def pack_html(pack: Pack) -> str:
         parts.append(
             f"<h2>{e(top.name.get('zh'))} ({e(top.name.get('en'))})</h2>"
         )
-        parts.append("<table><tr><th>能力子域</th><th>分项</th>")
+        parts.append(
+            f"<table><tr><th>{e(_leaf_tier(pack))}</th><th>{_ITEM}</th>"
+        )
         parts += [f"<th>{e(lv.name.get('zh'))}</th>" for lv in pack.levels]
         parts.append("</tr>")
         for leaf in _leaves(top):
