@@ -493,7 +493,8 @@ class TestXlsxBounds:
 
         with pytest.raises(mc.InputError, match="sheet1.xml' unpacks from"):
             mc.read_questionnaire(path, pack=tiny_pack)
-        assert peak < 1 << 20
+        # 16 MiB would unpack; the peak (imports included) stays far below.
+        assert peak < 2 << 20
 
     def test_a_workbook_claiming_more_than_the_bound_is_refused(
         self, tiny_pack, xlsx

@@ -143,16 +143,19 @@ def test_sensitivity_crossings_change_the_level(pair):
         ).level
 
     for entry in mc.weight_sensitivity(pack, result)[:2]:
-        for delta, reported in (
-            (-entry.down if entry.down is not None else None, entry.level_down),
-            (entry.up, entry.level_up),
+        for sign, distance, reported in (
+            (-1, entry.down, entry.level_down),
+            (1, entry.up, entry.level_up),
         ):
-            if delta is None or not entry.exact:
+            if distance is None or not entry.exact:
                 continue
-            assert result.level == level(entry.node, delta * (1 - EPSILON))
-            at = level(entry.node, delta)
+            # The distance may be an infimum the level reaches only past it.
+            assert result.level == level(
+                entry.node, sign * distance * (1 - EPSILON)
+            )
+            at = level(entry.node, sign * distance)
             if at == result.level:
-                at = level(entry.node, delta * (1 + EPSILON))
+                at = level(entry.node, sign * (distance + EPSILON))
 
             assert reported == at
 
