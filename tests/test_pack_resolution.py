@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 import json
 from importlib.resources import files
 from pathlib import Path
@@ -359,3 +360,20 @@ class TestSharedOptions:
         status, out, _ = _cli(*command, "--help")
 
         assert (0, True) == (status, "--trust-code" in out)
+
+
+def test_a_pack_folder_link_leading_out_is_refused(tmp_path):
+    """A pack folder's pack.json that links outside the folder is refused."""
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text(
+        (Path(__file__).parent / "fixtures/packs/tiny/pack.json").read_text(
+            "utf-8"
+        ),
+        "utf-8",
+    )
+    folder = tmp_path / "mypack"
+    folder.mkdir()
+    (folder / "pack.json").symlink_to(outside)
+
+    with pytest.raises(mc.InputError, match="leads outside"):
+        mc.load_pack(f"{folder}{os.sep}")

@@ -908,7 +908,8 @@ def _folder_hint(name: str) -> str:
 
 def _load_path(path: Path, *, trust_code: bool) -> Pack:
     pack_json, expected_id = locate_pack_json(path)
-    data = _jsonio.read_json(pack_json)
+    # The files of a pack folder stay in it: a link leading out is refused.
+    data = _jsonio.read_json(pack_json, within=path if path.is_dir() else None)
     with _importable_from(pack_json.parent) if trust_code else nullcontext():
         return pack_from_data(
             data,
