@@ -304,12 +304,7 @@ def compile_model(
     sem = Semantics.of(
         pack, prof, tailored=(t.node for t in tailoring), rule=rule_name
     )
-    if sem.rule.uses_gate and pack.method.gate is None:
-        msg = (
-            f"level rule {rule_name!r} needs a gate and pack {pack.id} has "
-            "none"
-        )
-        raise ScoringError(msg)
+    sem.check_gate("batch")
     reqs = sem.requirements
     rubrics = list({sem.rubric(r).id: sem.rubric(r) for r in reqs}.values())
     if not rubrics:

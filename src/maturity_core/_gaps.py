@@ -793,7 +793,7 @@ def improvement_plan(
             "exactly (a pack's rule states it with LevelRule(monotone=True))",
             result.assessment.source,
         )
-    threshold = min(b.min for b in pack.method.bands if b.level >= target)
+    threshold = sem.threshold(target)
     candidates = {r.req.id: r for r in rated if r.value < r.top.value}
     costs = {rid: efforts.get(rid, Fraction(1)) for rid in candidates}
     if _linear(sem) and sem.rule.scenarios is not None:

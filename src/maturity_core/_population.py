@@ -578,7 +578,7 @@ def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
             cuts.add((gate - a) / (b - gate * d))
     ordered = sorted((c for c in cuts if inside(c)), key=abs)
     candidates = set(ordered)
-    bounds = [band.min for band in pack.method.bands]
+    bounds = list(result.semantics.band_minimums)
     exact = True
     previous = Fraction(0)
     for c in ordered:

@@ -97,9 +97,9 @@ def render_result(  # noqa: C901 -- one table after another
             lv.name.get(lang),
             decimal(x),
             exact(x),
-            ""
-            if result.gate is None
-            else ("pass" if x >= result.gate else "fail"),
+            {None: "", True: "pass", False: "fail"}[
+                result.semantics.passes(x)
+            ],
             "yes" if lv.number <= result.counted_levels else "no",
         )
     console.print(levels)

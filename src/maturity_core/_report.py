@@ -489,17 +489,15 @@ def _radar(
 def _rows(report: Report) -> list[tuple[str, str, str, str]]:
     r = report.result
     lang = report.lang
-    gate = r.gate if r.semantics.rule.uses_gate else None
+    sem = r.semantics
     return [
         (
             str(lv.number),
             lv.name.get(lang),
             decimal(x),
-            ""
-            if gate is None
-            else _t("pass", lang)
-            if x >= gate
-            else _t("fail", lang),
+            {None: "", True: _t("pass", lang), False: _t("fail", lang)}[
+                sem.passes(x)
+            ],
         )
         for lv, x in zip(r.pack.levels, r.level_scores, strict=True)
     ]

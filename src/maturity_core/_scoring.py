@@ -420,12 +420,7 @@ def score(
         tailored=(t.node for t in assessment.tailoring),
         rule=rule_name,
     )
-    if sem.rule.uses_gate and pack.method.gate is None:
-        raise ScoringError(
-            f"level rule {rule_name!r} needs a gate and pack {pack.id} has "
-            "none; choose a rule without one (e.g. additive)",
-            assessment.source,
-        )
+    sem.check_gate(assessment.source)
     if not any(pack.nodes[n].is_leaf for n in sem.scope if n != ROOT):
         raise ScoringError(
             "tailoring leaves nothing in scope to score", assessment.source

@@ -275,6 +275,48 @@ class Semantics:
         """S from X_1..X_N by the level rule."""
         return self.rule(level_scores, self.gate, nodes)
 
+    def check_gate(self, source: str | None = None) -> None:
+        """
+        Raise if the rule needs a gate and the pack has none.
+
+        Raises:
+            ScoringError: Naming the rule and what would work.
+        """
+        if self.rule.uses_gate and self.gate is None:
+            raise ScoringError(
+                f"level rule {self.rule.name!r} needs a gate and pack "
+                f"{self.pack.id} has none; choose a rule without one (e.g. "
+                "additive)",
+                source,
+            )
+
+    def passes(self, x: Fraction) -> bool | None:
+        """
+        Whether a level score *x* meets the gate (``None`` when the rule
+        uses no gate, so there is no pass or fail per level).
+        """
+        if not self.rule.uses_gate or self.gate is None:
+            return None
+        return x >= self.gate
+
+    @property
+    def band_minimums(self) -> tuple[Fraction, ...]:
+        """The lowest S of each band, lowest band first."""
+        return tuple(b.min for b in self.pack.method.bands)
+
+    def threshold(self, level: int) -> Fraction:
+        """
+        The least S that reaches *level* or above.
+
+        Raises:
+            ValueError: If no band reaches *level*.
+        """
+        reaching = [b.min for b in self.pack.method.bands if b.level >= level]
+        if not reaching:
+            msg = f"no band of pack {self.pack.id} reaches level {level}"
+            raise ValueError(msg)
+        return min(reaching)
+
     def band(self, s: Fraction) -> tuple[int | None, Fraction | None]:
         """
         The level *s* reaches and that band's minimum: ``(0, None)``

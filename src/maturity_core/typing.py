@@ -22,10 +22,14 @@ if TYPE_CHECKING:
 
 
 class LevelRule(Protocol):
-    """Fold X_1..X_N (lowest level first) into S, given the gate."""
+    """
+    A level rule's exact fold: X_1..X_N (lowest level first) into S, given
+    the gate (``None`` for a pack without one).  Wrap it in a
+    :class:`maturity_core.LevelRule` to state what else it can do.
+    """
 
     def __call__(
-        self, level_scores: Sequence[Fraction], gate: Fraction, /
+        self, level_scores: Sequence[Fraction], gate: Fraction | None, /
     ) -> RuleOutcome: ...
 
 
