@@ -117,6 +117,17 @@ class TestContent:
         assert "## Praktik diagnosis" in text
         assert "gate" not in text
 
+    def test_devpractice_reports_in_its_own_words(self):
+        """devpractice: its report title and tiers."""
+        pack = mc.load_pack("devpractice")
+        vector = list(mc.testing.iter_vectors(pack))[0]
+        result = mc.testing.run_vector(pack, vector).result
+        text = mc.to_markdown(mc.build_report(pack, result))
+
+        assert text.startswith("# Software delivery practice assessment\n")
+        assert "## Practice area scores by level" in text
+        assert "## Practice diagnosis" in text
+
     def test_language_defaults_to_the_packs_first(self):
         """Without a language the report speaks the pack's main one."""
         pack = mc.load_pack("db12t1073")
