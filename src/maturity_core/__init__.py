@@ -25,16 +25,6 @@ from ._assessment import (
     iter_assessment_problems,
 )
 from ._authoring import PackDiff, diff_packs, scaffold_pack
-from ._batch import (
-    NA_CODE,
-    UNRATED_CODE,
-    BatchResult,
-    CompiledModel,
-    compile_model,
-    encode_frame,
-    score_many,
-)
-from ._batchio import BatchSummary, score_file
 from ._compare import Comparison, NodeChange, RatingChange, compare
 from ._consolidate import (
     AgreementStats,
@@ -51,7 +41,6 @@ from ._crosswalk import (
     carry_assessment,
     find_crosswalk,
 )
-from ._dask import score_dask
 from ._gaps import (
     Gap,
     GapAnalysis,
@@ -92,18 +81,6 @@ from ._packs import (
     iter_pack_problems,
     load_pack,
 )
-from ._population import (
-    Distribution,
-    NodeScores,
-    NodeTotals,
-    PopulationSummary,
-    WeightSensitivity,
-    node_scores,
-    node_totals,
-    perturbation_study,
-    summarise_population,
-    weight_sensitivity,
-)
 from ._questionnaire import read_questionnaire, write_questionnaire
 from ._report import (
     NodeDiagnosis,
@@ -134,9 +111,32 @@ from ._scoring import (
     validate,
 )
 from ._semantics import Evaluation, Semantics
-from ._synthetic import synthetic_population
 from ._text import Text
 from ._verify import Difference, Verification, verify_result
+from .batch._batch import (
+    NA_CODE,
+    UNRATED_CODE,
+    BatchResult,
+    CompiledModel,
+    compile_model,
+    encode_frame,
+    score_many,
+)
+from .batch._batchio import BatchSummary, score_file
+from .batch._dask import score_dask
+from .batch._population import (
+    Distribution,
+    NodeScores,
+    NodeTotals,
+    PopulationSummary,
+    WeightSensitivity,
+    node_scores,
+    node_totals,
+    perturbation_study,
+    summarise_population,
+    weight_sensitivity,
+)
+from .batch._synthetic import synthetic_population
 from .exceptions import (
     AssessmentError,
     IncompatiblePackError,

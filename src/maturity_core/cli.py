@@ -539,8 +539,8 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
     from ._assessment import Tailoring  # noqa: PLC0415
-    from ._batch import compile_model  # noqa: PLC0415
-    from ._batchio import score_file  # noqa: PLC0415
+    from .batch._batch import compile_model  # noqa: PLC0415
+    from .batch._batchio import score_file  # noqa: PLC0415
 
     tailoring = []
     for spec in args.tailor:
