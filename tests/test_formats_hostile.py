@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 import maturity_core as mc
-from maturity_core._authoring import pack_markdown
+from maturity_core.authoring._authoring import pack_markdown
 from maturity_core._escape import (
     from_csv_cell,
     md_cell,

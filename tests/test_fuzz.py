@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import maturity_core as mc
 from maturity_core import _files, _jsonio
-from maturity_core._gaps import efforts_from_json
+from maturity_core.analysis._gaps import efforts_from_json
 from maturity_core._text import printable
 
 

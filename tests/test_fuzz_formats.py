@@ -26,9 +26,9 @@ from markdown_it import MarkdownIt
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 import maturity_core as mc
-from maturity_core._authoring import pack_markdown
+from maturity_core.authoring._authoring import pack_markdown
 from maturity_core._escape import from_csv_cell, to_csv_cell
-from maturity_core._questionnaire import COLUMNS, XLSX_MAX_COLUMNS
+from maturity_core.questionnaire._questionnaire import COLUMNS, XLSX_MAX_COLUMNS
 
 from . import workbooks
 

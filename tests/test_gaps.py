@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import maturity_core as mc
-from maturity_core._gaps import gap_analysis, improvement_plan
+from maturity_core.analysis._gaps import gap_analysis, improvement_plan
 
 
 EXAMPLES = Path(__file__).parents[1] / "examples"

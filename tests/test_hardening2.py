@@ -116,7 +116,7 @@ class TestSpecialOutputs:
         if writer == "cli":
             cli("score", assessment, "--pack", TINY_DIR, "-o", target)
         elif writer == "questionnaire":
-            from maturity_core._questionnaire import write_questionnaire
+            from maturity_core.questionnaire._questionnaire import write_questionnaire
 
             write_questionnaire(pack, target)
         else:
@@ -504,7 +504,7 @@ class TestLoneSurrogates:
     def test_xlsx_surrogate_escape_names_its_cell(self, tmp_path):
         """A _xD800_ cell of a questionnaire is refused at its cell."""
         openpyxl = pytest.importorskip("openpyxl")
-        from maturity_core._questionnaire import (
+        from maturity_core.questionnaire._questionnaire import (
             read_questionnaire,
             write_questionnaire,
         )

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 import maturity_core as mc
-from maturity_core._questionnaire import (
+from maturity_core.questionnaire._questionnaire import (
     COLUMNS,
     rating_columns,
     tier_columns,

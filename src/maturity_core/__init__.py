@@ -24,34 +24,6 @@ from ._assessment import (
     blank_assessment,
     iter_assessment_problems,
 )
-from ._authoring import PackDiff, diff_packs, scaffold_pack
-from ._compare import Comparison, NodeChange, RatingChange, compare
-from ._consolidate import (
-    AgreementStats,
-    Consolidation,
-    Disagreement,
-    agreement_statistics,
-    consolidate,
-)
-from ._crosswalk import (
-    Carried,
-    Crosswalk,
-    CrosswalkEntry,
-    NotCarried,
-    carry_assessment,
-    find_crosswalk,
-)
-from ._gaps import (
-    Gap,
-    GapAnalysis,
-    GapGroup,
-    LeafStanding,
-    Plan,
-    Upgrade,
-    gap_analysis,
-    improvement_plan,
-)
-from ._group import GroupMember, GroupResult, score_group
 from ._lifecycle import (
     ChangeCheck,
     Lifecycle,
@@ -60,7 +32,6 @@ from ._lifecycle import (
     lifecycle_for,
     status_on,
 )
-from ._migrate import Migrated, Rerate, migrate_assessment
 from ._model import (
     Band,
     Level,
@@ -80,17 +51,6 @@ from ._packs import (
     discover_packs,
     iter_pack_problems,
     load_pack,
-)
-from ._questionnaire import read_questionnaire, write_questionnaire
-from ._report import (
-    NodeDiagnosis,
-    Report,
-    build_report,
-    font_subset,
-    population_radar_png,
-    radar_png,
-    to_html,
-    to_markdown,
 )
 from ._rules import (
     Aggregation,
@@ -113,6 +73,35 @@ from ._scoring import (
 from ._semantics import Evaluation, Semantics
 from ._text import Text
 from ._verify import Difference, Verification, verify_result
+from .analysis._compare import Comparison, NodeChange, RatingChange, compare
+from .analysis._consolidate import (
+    AgreementStats,
+    Consolidation,
+    Disagreement,
+    agreement_statistics,
+    consolidate,
+)
+from .analysis._crosswalk import (
+    Carried,
+    Crosswalk,
+    CrosswalkEntry,
+    NotCarried,
+    carry_assessment,
+    find_crosswalk,
+)
+from .analysis._gaps import (
+    Gap,
+    GapAnalysis,
+    GapGroup,
+    LeafStanding,
+    Plan,
+    Upgrade,
+    gap_analysis,
+    improvement_plan,
+)
+from .analysis._group import GroupMember, GroupResult, score_group
+from .analysis._migrate import Migrated, Rerate, migrate_assessment
+from .authoring._authoring import PackDiff, diff_packs, scaffold_pack
 from .batch._batch import (
     NA_CODE,
     UNRATED_CODE,
@@ -150,6 +139,20 @@ from .exceptions import (
     ScoringError,
     UnknownRequirementError,
     UnknownRuleError,
+)
+from .questionnaire._questionnaire import (
+    read_questionnaire,
+    write_questionnaire,
+)
+from .report._report import (
+    NodeDiagnosis,
+    Report,
+    build_report,
+    font_subset,
+    population_radar_png,
+    radar_png,
+    to_html,
+    to_markdown,
 )
 
 

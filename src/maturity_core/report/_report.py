@@ -23,13 +23,13 @@ from urllib.parse import quote
 
 import attrs
 
-from ._escape import md_cell, md_text
-from ._format import decimal, exact
-from ._gaps import gap_analysis, improvement_plan
-from ._model import ROOT, Pack
-from ._scoring import Result
-from ._text import is_language_tag
-from .exceptions import MaturityCoreError, ScoringError
+from maturity_core._escape import md_cell, md_text
+from maturity_core._format import decimal, exact
+from maturity_core._model import ROOT, Pack
+from maturity_core._scoring import Result
+from maturity_core._text import is_language_tag
+from maturity_core.analysis._gaps import gap_analysis, improvement_plan
+from maturity_core.exceptions import MaturityCoreError, ScoringError
 
 
 #: The languages of the core's message catalogue; any other language

@@ -19,13 +19,13 @@ from typing import Any
 
 import attrs
 
-from . import _jsonio
-from ._assessment import Assessment, RatingEntry, Tailoring
-from ._model import Pack
-from ._packs import discover_packs
-from ._schema import iter_schema_problems
-from ._scoring import Result, score
-from .exceptions import InvalidPackError, Problem
+from maturity_core import _jsonio
+from maturity_core._assessment import Assessment, RatingEntry, Tailoring
+from maturity_core._model import Pack
+from maturity_core._packs import discover_packs
+from maturity_core._schema import iter_schema_problems
+from maturity_core._scoring import Result, score
+from maturity_core.exceptions import InvalidPackError, Problem
 
 
 RELATIONS = ("equal", "subset", "superset", "intersects")
