@@ -671,7 +671,7 @@ class TestPlanErrors:
         """A custom level rule cannot be planned for."""
         mc.register_rule(
             "test-gaps-sum",
-            lambda xs, _gate: mc.RuleOutcome(
+            lambda xs, _gate: mc.typing.RuleOutcome(
                 sum(xs, Fraction(0)), len(xs), ()
             ),
             replace=True,

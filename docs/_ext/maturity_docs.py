@@ -8,8 +8,8 @@ Local Sphinx extension for the maturity-core documentation.
 - Consistency checks, reported as warnings (errors under ``-W``): every
   command of the parser has a ``maturity-cli`` block, every shipped JSON
   Schema is included (reference/schemas.md), and every name
-  in ``maturity_core.__all__``, ``maturity_core.testing.__all__`` and
-  ``maturity_core.typing.__all__`` is documented (reference/api.md).
+  in the ``__all__`` of ``maturity_core`` and of its public subpackages and
+  modules is documented (reference/api.md).
 """
 
 # ruff: noqa: INP001 -- a local Sphinx extension, not a package
@@ -31,6 +31,12 @@ logger = logging.getLogger(__name__)
 # Modules whose __all__ must be fully documented.
 PUBLIC_MODULES = (
     "maturity_core",
+    "maturity_core.analysis",
+    "maturity_core.authoring",
+    "maturity_core.batch",
+    "maturity_core.exceptions",
+    "maturity_core.questionnaire",
+    "maturity_core.report",
     "maturity_core.testing",
     "maturity_core.typing",
 )

@@ -193,7 +193,7 @@ class Result:
         """
         The result as JSON-ready data; every number is an exact string.
         """
-        from . import __version__  # noqa: PLC0415 -- avoid an import cycle
+        from importlib.metadata import version  # noqa: PLC0415
 
         meta = self.assessment.metadata.to_dict()
         life = self.lifecycle
@@ -207,7 +207,7 @@ class Result:
             "scope": sorted(
                 n for n in self.nodes if self.pack.nodes[n].is_leaf
             ),
-            "core_version": __version__,
+            "core_version": version("maturity-core"),
             "profile": self.profile,
             "rule": self.rule,
             "gate": exact_or_none(self.gate),
