@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "_files",
                 "_schema",
                 "_escape",
+                "_codes",
                 "exceptions",
             }
         ),

@@ -5,6 +5,8 @@ Local Sphinx extension for the maturity-core documentation.
   of one ``maturity`` command, read from the real argparse parser, so the
   reference cannot drift from the code.  The prose around it is written by
   hand in reference/cli.md.
+- ``maturity-problem-codes`` directive: the table of every problem code in
+  ``maturity_core.exceptions.PROBLEM_CODES`` with its meaning.
 - Consistency checks, reported as warnings (errors under ``-W``): every
   command of the parser has a ``maturity-cli`` block, every shipped JSON
   Schema is included (reference/schemas.md), and every name
@@ -334,8 +336,43 @@ def _check_schemas(app: Any, env: Any) -> None:
             )
 
 
+class MaturityProblemCodes(SphinxDirective):
+    """A table of every registered problem code and its meaning."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        from maturity_core.exceptions import PROBLEM_CODES  # noqa: PLC0415
+
+        headers = ("Code", "Meaning")
+        table = nodes.table(classes=["maturity-problem-codes"])
+        group = nodes.tgroup(cols=len(headers))
+        table += group
+        for width in (25, 75):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        group += head
+        row = nodes.row()
+        for title in headers:
+            row += nodes.entry("", nodes.paragraph(text=title))
+        head += row
+        body = nodes.tbody()
+        group += body
+        for code in sorted(PROBLEM_CODES):
+            row = nodes.row()
+            row += nodes.entry(
+                "", nodes.paragraph("", "", nodes.literal(code, code))
+            )
+            row += nodes.entry(
+                "", nodes.paragraph(text=PROBLEM_CODES[code])
+            )
+            body += row
+        return [table]
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_directive("maturity-cli", MaturityCLI)
+    app.add_directive("maturity-problem-codes", MaturityProblemCodes)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)

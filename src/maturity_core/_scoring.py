@@ -21,7 +21,13 @@ from ._semantics import (
     ratings_of,
 )
 from ._text import Text
-from .exceptions import AssessmentError, Problem, ScoringError
+from .exceptions import (
+    ArgumentError,
+    AssessmentError,
+    Problem,
+    ScoringError,
+    expect,
+)
 
 
 __all__ = ["UNRATED_POLICIES", "level_for_score"]
@@ -322,6 +328,7 @@ def validate(
 
     .. versionadded:: 0.1.0
     """
+    _expect_pack_and_assessment("validate", pack, assessment)
     prof = resolve_profile(pack, assessment, profile)
     problems = _check(pack, assessment, prof)
     if problems:
@@ -331,6 +338,25 @@ def validate(
     if failed:
         _raise(failed, assessment.source)
     return reports
+
+
+def _expect_pack_and_assessment(
+    function: str, pack: object, assessment: object
+) -> None:
+    if isinstance(pack, Assessment) and isinstance(assessment, Pack):
+        msg = (
+            f"{function}(): the pack comes first, then the assessment: "
+            f"{function}(pack, assessment)"
+        )
+        raise ArgumentError(msg)
+    expect(function, "pack", pack, Pack, "a Pack (from load_pack)")
+    expect(
+        function,
+        "assessment",
+        assessment,
+        Assessment,
+        "an Assessment (from Assessment.from_path or Assessment.from_dict)",
+    )
 
 
 def _raise(problems: list[Problem], source: str | None) -> None:
@@ -403,6 +429,8 @@ def score(
             value.
 
     Raises:
+        ArgumentError: If *pack* is not a :class:`Pack` or *assessment*
+            not an :class:`Assessment`.
         AssessmentError: If the assessment does not fit the pack.
         UnknownRuleError: If *rule* names no registered rule.
         ScoringError: If requirements are unrated and *unrated* is
@@ -410,6 +438,7 @@ def score(
 
     .. versionadded:: 0.1.0
     """
+    _expect_pack_and_assessment("score", pack, assessment)
     check_unrated_policy(unrated)
     prof = resolve_profile(pack, assessment, profile)
     reports = validate(pack, assessment, profile=prof.id)
