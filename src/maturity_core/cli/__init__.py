@@ -57,17 +57,19 @@ class _Exit(Exception):  # noqa: N818 -- internal control flow, not an error
 
 
 class _Parser(argparse.ArgumentParser):
+    # Each run() builds its parser from a subclass of its own that holds
+    # that run's streams (subparsers share their parent's class), so runs
+    # never share state.
     stream: IO[str] = sys.stderr
+    out: IO[str] = sys.stdout
 
     def _print_message(
         self, message: str, file: SupportsWrite[str] | None = None
     ) -> None:
         if message:
-            (self.stream if file is not sys.stdout else _Parser.out).write(
+            (self.stream if file is not sys.stdout else self.out).write(
                 message
             )
-
-    out: IO[str] = sys.stdout
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         if message:
@@ -75,8 +77,12 @@ class _Parser(argparse.ArgumentParser):
         raise _Exit(status)
 
 
-def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
-    parser = _Parser(
+def _parser(  # noqa: PLR0915 -- one declaration per option
+    stdout: IO[str] | None = None, stderr: IO[str] | None = None
+) -> _Parser:
+    streams = {"out": stdout or sys.stdout, "stream": stderr or sys.stderr}
+    parser_class: type[_Parser] = type("_RunParser", (_Parser,), streams)
+    parser = parser_class(
         prog="maturity",
         description="Score organisations against capability-maturity "
         "standards installed as model packs.",
@@ -458,11 +464,12 @@ def _cmd_packs(args: argparse.Namespace, stdout: IO[str]) -> int:
 def _cmd_template(args: argparse.Namespace, stdout: IO[str]) -> int:
     pack = _load(args.pack, args)
     if args.profile and args.profile not in pack.profiles:
+        # A name that must be found in the pack: invalid input, as in score.
         msg = (
             f"pack {pack.id} has no profile {args.profile!r}; valid profiles: "
             f"{', '.join(pack.profiles)}"
         )
-        raise _UsageError(msg)
+        raise MaturityCoreError(msg)
     fmt = args.format or (
         args.output.suffix.lower().lstrip(".")
         if args.output is not None
@@ -677,7 +684,12 @@ def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
     assessment = _read_assessment(args.assessment)
     pack = _load_for(assessment, args)
     result = score(pack, assessment, profile=args.profile)
-    report = build_report(pack, result, lang=args.lang, target=args.target)
+    try:
+        report = build_report(
+            pack, result, lang=args.lang, target=args.target
+        )
+    except ValueError as e:
+        raise _UsageError(str(e)) from None
     if args.format == "json":
         _emit(_jsonio.dumps(report.to_dict()), args.output, stdout)
     elif args.format == "html":
@@ -1076,9 +1088,7 @@ def run(
     """
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
-    parser = _parser()
-    _Parser.stream = stderr
-    _Parser.out = stdout
+    parser = _parser(stdout, stderr)
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
     except _Exit as e:

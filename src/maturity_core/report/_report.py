@@ -213,6 +213,10 @@ def build_report(
     level, each leaf's state, gap and predicted level, and a minimal
     improvement plan to *target* (default: the next level).
 
+    Raises:
+        ValueError: If *lang* is not a language tag or *target* is not a
+            level of the pack.
+
     *lang* is any BCP 47 tag; texts come from the pack in that language
     (falling back to English) and the core's words from its catalogue
     (Chinese or English).  The default is the pack's main language.
@@ -234,6 +238,14 @@ def build_report(
     note: str | None = None
     plan = None
     if pack.has_levels:
+        if target is not None and (
+            isinstance(target, bool) or target not in pack.level_numbers
+        ):
+            msg = (
+                f"'target' must be a level of pack {pack.id} (1..{top}) "
+                f"(got {target!r})"
+            )
+            raise ValueError(msg)
         target = min(target or (result.level or 0) + 1, top)
         try:
             plan = improvement_plan(pack, result, target=target)
