@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import maturity_core as mc
-from maturity_core.exceptions import ArgumentError
+from maturity_core.exceptions import ArgumentError, NotFoundError
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +84,35 @@ class TestResult:
 
         assert [text] == text.splitlines()
         assert len(text) < 200
+
+
+@pytest.fixture(scope="module")
+def result(pack):
+    data = mc.blank_assessment(pack, "discrete")
+    for entry in data["ratings"]:
+        entry["rating"] = "full"
+    return mc.score(pack, mc.Assessment.from_dict(data))
+
+
+class TestLookups:
+    def test_node_score_of_an_unknown_node_raises(self, result):
+        """node_score() of a node the pack lacks names the pack."""
+        with pytest.raises(NotFoundError, match="has no node 'nope'"):
+            result.node_score("nope", 1)
+
+    def test_node_score_of_an_unknown_level_raises(self, result):
+        """node_score() at a level the pack lacks lists the levels."""
+        node = next(iter(result.nodes))
+
+        with pytest.raises(NotFoundError, match="levels: 1, 2, 3, 4, 5"):
+            result.node_score(node, 9)
+
+    def test_the_lookup_error_is_a_lookup_error(self, result):
+        """Code that catches LookupError keeps working."""
+        with pytest.raises(LookupError):
+            result.node_score("nope", 1)
+
+    def test_find_crosswalk_without_one_raises(self):
+        """find_crosswalk() between packs with no crosswalk raises."""
+        with pytest.raises(NotFoundError, match="no installed pack ships"):
+            mc.analysis.find_crosswalk("db12t1073", "bcgrading")

@@ -175,9 +175,10 @@ class TestCommand:
         assert mc.score(mc.load_pack("gbt39116"), carried).level >= 0
 
 
-def test_missing_crosswalk_is_none():
-    """find_* returns None on a miss (no DB12 → bcgrading mapping ships)."""
-    assert None is mc.analysis.find_crosswalk("db12t1073", "bcgrading")
+def test_missing_crosswalk_raises():
+    """find_crosswalk raises on a miss (no DB12 → bcgrading mapping ships)."""
+    with pytest.raises(mc.exceptions.NotFoundError):
+        mc.analysis.find_crosswalk("db12t1073", "bcgrading")
 
 
 def test_missing_crosswalk_is_a_usage_error():

@@ -24,6 +24,7 @@ from ._text import Text
 from .exceptions import (
     ArgumentError,
     AssessmentError,
+    NotFoundError,
     Problem,
     ScoringError,
     expect,
@@ -192,7 +193,26 @@ class Result:
         return lifecycle_for(self.pack, dt.date.fromisoformat(date))
 
     def node_score(self, node_id: str, level: int) -> Fraction | None:
-        """The score of *node_id* at *level*, or ``None`` if absent."""
+        """
+        The score of *node_id* at *level*, or ``None`` if the node is
+        absent at that level (tailored out, or nothing to score there).
+
+        Raises:
+            NotFoundError: If the pack has no node *node_id* or no level
+                *level*.
+        """
+        if node_id not in self.pack.nodes:
+            msg = (
+                f"pack {self.pack.id} has no node {node_id!r}; "
+                "Pack.nodes holds the node ids"
+            )
+            raise NotFoundError(msg)
+        if level not in self.pack.level_numbers:
+            msg = (
+                f"pack {self.pack.id} has no level {level!r}; levels: "
+                f"{', '.join(map(str, self.pack.level_numbers))}"
+            )
+            raise NotFoundError(msg)
         return self.nodes.get(node_id, {}).get(level)
 
     def to_dict(self) -> dict[str, Any]:

@@ -287,6 +287,24 @@ class UnknownRuleError(MaturityCoreError, LookupError):
         )
 
 
+class NotFoundError(MaturityCoreError, LookupError):
+    """
+    A node, a level or a crosswalk that was asked for does not exist.
+
+    The message names what was asked for and where to find the valid
+    names.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class ScoringError(MaturityCoreError):
     """
     A valid assessment cannot be scored as asked.
@@ -314,6 +332,7 @@ __all__ = [
     "InputError",
     "InvalidPackError",
     "MaturityCoreError",
+    "NotFoundError",
     "OutputError",
     "PackError",
     "PackNotFoundError",

@@ -33,6 +33,7 @@ from maturity_core.exceptions import (
     AssessmentError,
     InputError,
     MaturityCoreError,
+    NotFoundError,
     OutputError,
     PackNotFoundError,
     Problem,
@@ -617,14 +618,14 @@ def _cmd_crosswalk(args: argparse.Namespace, stdout: IO[str]) -> int:
         if (walk.source, walk.target) == (target.id, source.id):
             walk = walk.reversed()
     else:
-        found = find_crosswalk(source.id, target.id)
-        if found is None:
+        try:
+            walk = find_crosswalk(source.id, target.id)
+        except NotFoundError:
             msg = (
                 f"no installed pack ships a crosswalk between {source.id} "
                 f"and {target.id}; give one with --map FILE"
             )
-            raise _UsageError(msg)
-        walk = found
+            raise _UsageError(msg) from None
     carried = carry_assessment(
         walk,
         assessment,
