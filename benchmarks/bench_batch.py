@@ -42,8 +42,8 @@ def main() -> int:
     args = parser.parse_args()
 
     pack = mc.load_pack("db12t1073")
-    model = mc.compile_model(pack, "discrete")
-    codes = mc.synthetic_population(model, args.n, seed=2021)
+    model = mc.batch.compile_model(pack, "discrete")
+    codes = mc.batch.synthetic_population(model, args.n, seed=2021)
     matrix_bytes = codes.nbytes
     print(
         f"ratings matrix: {codes.shape[0]:,} x {codes.shape[1]} int8 "
@@ -52,10 +52,10 @@ def main() -> int:
     )
 
     floor = _best(lambda: codes.sum(axis=1, dtype=np.int32), args.repeat)
-    batch = _best(lambda: mc.score_many(model, codes), args.repeat)
+    batch = _best(lambda: mc.batch.score_many(model, codes), args.repeat)
 
     tracemalloc.start()
-    result = mc.score_many(model, codes)
+    result = mc.batch.score_many(model, codes)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 

@@ -501,7 +501,7 @@ def _leading_passes(xs, gate):
         if x < gate:
             break
         passed += 1
-    return mc.RuleOutcome(
+    return mc.typing.RuleOutcome(
         Fraction(passed), min(passed + 1, len(xs)), ("leading passes",)
     )
 
@@ -517,7 +517,7 @@ def _spread(xs, gate):
     import maturity_core as mc
 
     del gate
-    return mc.RuleOutcome(max(xs) - min(xs) + 1, len(xs), ("spread",))
+    return mc.typing.RuleOutcome(max(xs) - min(xs) + 1, len(xs), ("spread",))
 
 
 def register_test_rules() -> None:

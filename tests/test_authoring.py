@@ -340,8 +340,8 @@ class TestDocAndDiff:
         reweighted = json.loads(json.dumps(data))
         reweighted["profiles"][0]["weights"].update({"a": "0.5", "b": "0.5"})
 
-        wording = mc.diff_packs(mc.load_pack(data), mc.load_pack(reworded))
-        weights = mc.diff_packs(mc.load_pack(data), mc.load_pack(reweighted))
+        wording = mc.authoring.diff_packs(mc.load_pack(data), mc.load_pack(reworded))
+        weights = mc.authoring.diff_packs(mc.load_pack(data), mc.load_pack(reweighted))
 
         assert (True, ("a1.x.1",)) == (
             wording.comparable,
@@ -403,7 +403,7 @@ class TestMigration:
             {"pack": "tiny", "pack_version": "1.2.0",
              "ratings": [{"id": r.id, "rating": "most"} for r in old.requirements]}
         )  # fmt: skip
-        migrated = mc.migrate_assessment(new, assessment)
+        migrated = mc.analysis.migrate_assessment(new, assessment)
         rerate = {r.requirement: r.reason for r in migrated.rerate}
 
         assert "most" == migrated.assessment.rating_of("a1.renamed.1")

@@ -256,7 +256,7 @@ class TestRatings:
         path = write_json(tmp_path / "a.json", tiny_rated)
         assessment = mc.Assessment.from_path(path)
 
-        with pytest.raises(mc.UnknownRequirementError) as info:
+        with pytest.raises(mc.exceptions.UnknownRequirementError) as info:
             mc.score(tiny, assessment)
         assert "$.ratings[10].id" == info.value.json_path
         assert_mentions(
@@ -284,7 +284,7 @@ class TestRatings:
 
         with pytest.raises(mc.AssessmentError) as info:
             mc.score(tiny, assessment)
-        assert not isinstance(info.value, mc.UnknownRequirementError)
+        assert not isinstance(info.value, mc.exceptions.UnknownRequirementError)
         assert "$.ratings[10].id" == info.value.json_path
         assert_mentions(
             str(info.value),
@@ -509,7 +509,7 @@ class TestPackChoice:
         tiny_rated["pack"] = "nosuchpack"
         path = write_json(tmp_path / "a.json", tiny_rated)
 
-        with pytest.raises(mc.PackNotFoundError) as info:
+        with pytest.raises(mc.exceptions.PackNotFoundError) as info:
             mc.load_pack("nosuchpack")
         assert_mentions(
             str(info.value), "'nosuchpack'", "installed packs:", DB12
@@ -522,7 +522,7 @@ class TestPackChoice:
 
     def test_template_for_uninstalled_pack(self, tmp_path: Path) -> None:
         """A template for an unknown pack lists the installed ones."""
-        with pytest.raises(mc.PackNotFoundError) as info:
+        with pytest.raises(mc.exceptions.PackNotFoundError) as info:
             mc.load_pack("nosuchpack")
         assert isinstance(info.value, LookupError)
 
@@ -542,7 +542,7 @@ class TestBadPacks:
         tiny_data["profiles"][0]["weights"]["a"] = "0.5"
         path = write_pack(tmp_path, tiny_data)
 
-        with pytest.raises(mc.InvalidPackError) as info:
+        with pytest.raises(mc.exceptions.InvalidPackError) as info:
             mc.load_pack(path.parent)
         assert ["weight-sum"] == [p.code for p in info.value.problems]
         assert_mentions(
@@ -566,7 +566,7 @@ class TestBadPacks:
         )
         path = write_pack(tmp_path, tiny_data)
 
-        with pytest.raises(mc.InvalidPackError) as info:
+        with pytest.raises(mc.exceptions.InvalidPackError) as info:
             mc.load_pack(path.parent)
         assert "duplicate-id" in [p.code for p in info.value.problems]
         assert_mentions(
@@ -587,7 +587,7 @@ class TestBadPacks:
         tiny_data["requirements"][0]["node"] = "a"
         path = write_pack(tmp_path, tiny_data)
 
-        with pytest.raises(mc.InvalidPackError) as info:
+        with pytest.raises(mc.exceptions.InvalidPackError) as info:
             mc.load_pack(path.parent)
         assert ["not-a-leaf"] == [p.code for p in info.value.problems]
         assert_mentions(
@@ -608,7 +608,7 @@ class TestBadPacks:
         tiny_data["levels"][2]["number"] = 4
         path = write_pack(tmp_path, tiny_data)
 
-        with pytest.raises(mc.InvalidPackError) as info:
+        with pytest.raises(mc.exceptions.InvalidPackError) as info:
             mc.load_pack(path.parent)
         assert "levels" in [p.code for p in info.value.problems]
         assert_mentions(
@@ -629,7 +629,7 @@ class TestBadPacks:
         tiny_data["format"] = 2
         path = write_pack(tmp_path, tiny_data)
 
-        with pytest.raises(mc.IncompatiblePackError) as info:
+        with pytest.raises(mc.exceptions.IncompatiblePackError) as info:
             mc.load_pack(path.parent)
         assert 2 == info.value.format
         assert 1 == info.value.supported
@@ -721,7 +721,7 @@ class TestScoringErrors:
         path = write_json(tmp_path / "a.json", tiny_rated)
         assessment = mc.Assessment.from_path(path)
 
-        with pytest.raises(mc.UnknownRuleError) as info:
+        with pytest.raises(mc.exceptions.UnknownRuleError) as info:
             mc.score(tiny, assessment, rule="majority")
         assert isinstance(info.value, LookupError)
         assert_mentions(
@@ -788,13 +788,13 @@ _PROBLEM = mc.Problem("$.ratings[0].id", "unknown requirement id 'x'", "c")
 
 ERRORS = [
     mc.InputError("a.json", "$", "no such file"),
-    mc.InvalidPackError("tiny", [_PROBLEM], "pack.json"),
-    mc.IncompatiblePackError("tiny", 2, 1, "pack.json"),
+    mc.exceptions.InvalidPackError("tiny", [_PROBLEM], "pack.json"),
+    mc.exceptions.IncompatiblePackError("tiny", 2, 1, "pack.json"),
     mc.AssessmentError([_PROBLEM], "a.json"),
-    mc.UnknownRequirementError([_PROBLEM], "a.json"),
-    mc.PackNotFoundError("nosuchpack", [DB12]),
+    mc.exceptions.UnknownRequirementError([_PROBLEM], "a.json"),
+    mc.exceptions.PackNotFoundError("nosuchpack", [DB12]),
     mc.ScoringError("3 requirements in scope are unrated", "a.json"),
-    mc.UnknownRuleError("majority", ["cumulative-gated"]),
+    mc.exceptions.UnknownRuleError("majority", ["cumulative-gated"]),
 ]
 
 
@@ -812,13 +812,13 @@ class TestPickling:
         """The pickling matrix covers every concrete error class."""
         concrete = {
             mc.InputError,
-            mc.InvalidPackError,
-            mc.IncompatiblePackError,
+            mc.exceptions.InvalidPackError,
+            mc.exceptions.IncompatiblePackError,
             mc.AssessmentError,
-            mc.UnknownRequirementError,
-            mc.PackNotFoundError,
+            mc.exceptions.UnknownRequirementError,
+            mc.exceptions.PackNotFoundError,
             mc.ScoringError,
-            mc.UnknownRuleError,
+            mc.exceptions.UnknownRuleError,
         }
         assert concrete == {type(e) for e in ERRORS}
 

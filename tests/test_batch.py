@@ -18,8 +18,8 @@ def db12() -> mc.Pack:
 
 
 @pytest.fixture(scope="module")
-def discrete(db12) -> mc.CompiledModel:
-    return mc.compile_model(db12, "discrete")
+def discrete(db12) -> mc.batch.CompiledModel:
+    return mc.batch.compile_model(db12, "discrete")
 
 
 def _scalar(pack, model, ratings) -> mc.Result:
@@ -35,9 +35,9 @@ def _scalar(pack, model, ratings) -> mc.Result:
 def _ratings(model, row) -> dict[str, str | None]:
     out = {}
     for rid, code in zip(model.requirement_ids, row.tolist(), strict=True):
-        if code == mc.NA_CODE:
+        if code == mc.batch.NA_CODE:
             out[rid] = "na"
-        elif code == mc.UNRATED_CODE:
+        elif code == mc.batch.UNRATED_CODE:
             out[rid] = None
         else:
             out[rid] = model.rating_ids[code]
@@ -57,10 +57,10 @@ class TestAgreesWithScalar:
         """The bundled examples score identically on both paths."""
         assessment = mc.Assessment.from_path(f"examples/{example}")
         result = mc.score(db12, assessment)
-        model = mc.compile_model(
+        model = mc.batch.compile_model(
             db12, assessment.profile, tailoring=assessment.tailoring
         )
-        batch = mc.score_many(model, [assessment.ratings_by_id])
+        batch = mc.batch.score_many(model, [assessment.ratings_by_id])
 
         assert (result.score, result.level, result.level_scores) == (
             batch.score(0),
@@ -73,9 +73,9 @@ class TestAgreesWithScalar:
     )
     def test_synthetic_population_rows(self, db12, rule):
         """Every row of a synthetic population matches the scalar path."""
-        model = mc.compile_model(db12, "discrete", rule=rule)
-        codes = mc.synthetic_population(model, 60, seed=11)
-        batch = mc.score_many(model, codes)
+        model = mc.batch.compile_model(db12, "discrete", rule=rule)
+        codes = mc.batch.synthetic_population(model, 60, seed=11)
+        batch = mc.batch.score_many(model, codes)
 
         for i in range(len(codes)):
             result = _scalar(db12, model, _ratings(model, codes[i]))
@@ -87,10 +87,10 @@ class TestAgreesWithScalar:
 
     def test_na_rows_take_the_exact_path(self, tiny):
         """Rows with na renormalise exactly, as the scalar path does."""
-        model = mc.compile_model(tiny, "even")
+        model = mc.batch.compile_model(tiny, "even")
         rng = np.random.default_rng(3)
         codes = rng.integers(-1, 4, size=(40, len(model.requirement_ids)))
-        batch = mc.score_many(model, codes.astype(np.int8))
+        batch = mc.batch.score_many(model, codes.astype(np.int8))
 
         assert batch.exact_rows
         for i in range(len(codes)):
@@ -105,20 +105,20 @@ class TestAgreesWithScalar:
 
         def plain_sum(xs, gate):
             del gate
-            return mc.RuleOutcome(sum(xs, Fraction(0)), len(xs), ())
+            return mc.typing.RuleOutcome(sum(xs, Fraction(0)), len(xs), ())
 
         mc.register_rule("test-batch-sum", plain_sum, replace=True)
-        model = mc.compile_model(tiny, "even", rule="test-batch-sum")
+        model = mc.batch.compile_model(tiny, "even", rule="test-batch-sum")
         codes = np.zeros((3, len(model.requirement_ids)), dtype=np.int8)
 
-        assert Fraction(3) == mc.score_many(model, codes).score(0)
+        assert Fraction(3) == mc.batch.score_many(model, codes).score(0)
 
     def test_tailoring_is_compiled_in(self, db12):
         """Tailoring applies to every row and renormalises exactly."""
         tailoring = [mc.Tailoring("service", "none")]
-        model = mc.compile_model(db12, "discrete", tailoring=tailoring)
-        codes = mc.synthetic_population(model, 5, seed=2)
-        batch = mc.score_many(model, codes)
+        model = mc.batch.compile_model(db12, "discrete", tailoring=tailoring)
+        codes = mc.batch.synthetic_population(model, 5, seed=2)
+        batch = mc.batch.score_many(model, codes)
         result = _scalar(db12, model, _ratings(model, codes[0]))
 
         assert result.score == batch.score(0)
@@ -127,81 +127,81 @@ class TestAgreesWithScalar:
 class TestInputs:
     def test_frame_arrow_and_mappings_agree_with_codes(self, discrete):
         """A DataFrame, an Arrow table and mappings give the codes' result."""
-        codes = mc.synthetic_population(discrete, 8, seed=4)
+        codes = mc.batch.synthetic_population(discrete, 8, seed=4)
         frame = _frame(discrete, codes)
-        expected = mc.score_many(discrete, codes).scores()
+        expected = mc.batch.score_many(discrete, codes).scores()
 
-        assert expected == mc.score_many(discrete, frame).scores()
+        assert expected == mc.batch.score_many(discrete, frame).scores()
         assert (
             expected
-            == mc.score_many(discrete, pa.Table.from_pandas(frame)).scores()
+            == mc.batch.score_many(discrete, pa.Table.from_pandas(frame)).scores()
         )
         assert (
             expected
-            == mc.score_many(
+            == mc.batch.score_many(
                 discrete, [_ratings(discrete, r) for r in codes]
             ).scores()
         )
 
     def test_unknown_column_is_reported(self, discrete):
         """A misspelt requirement column is an error, not a key."""
-        frame = _frame(discrete, mc.synthetic_population(discrete, 2))
+        frame = _frame(discrete, mc.batch.synthetic_population(discrete, 2))
         frame = frame.rename(columns={discrete.requirement_ids[0]: "typo.l1"})
 
         with pytest.raises(
             mc.AssessmentError, match="unknown column 'typo.l1'"
         ):
-            mc.score_many(discrete, frame)
+            mc.batch.score_many(discrete, frame)
 
     def test_rating_outside_rubric_names_row_and_column(self, discrete):
         """A bad cell is reported with its row and requirement."""
-        frame = _frame(discrete, mc.synthetic_population(discrete, 3))
+        frame = _frame(discrete, mc.batch.synthetic_population(discrete, 3))
         rid = discrete.requirement_ids[7]
         frame.loc[2, rid] = "mostly"
 
         with pytest.raises(mc.AssessmentError) as info:
-            mc.score_many(discrete, frame)
+            mc.batch.score_many(discrete, frame)
         assert f"$[2].{rid}" == info.value.json_path
 
     def test_na_is_refused_where_the_rubric_forbids_it(self, discrete):
         """DB12 has no na; a na cell is an error in the batch path too."""
-        codes = mc.synthetic_population(discrete, 2)
-        codes[1, 5] = mc.NA_CODE
+        codes = mc.batch.synthetic_population(discrete, 2)
+        codes[1, 5] = mc.batch.NA_CODE
 
         with pytest.raises(mc.AssessmentError, match="'na' is not allowed"):
-            mc.score_many(discrete, codes)
+            mc.batch.score_many(discrete, codes)
 
     def test_invalid_code_is_reported(self, discrete):
         """A code that is no rating is an error with its cell."""
-        codes = mc.synthetic_population(discrete, 2)
+        codes = mc.batch.synthetic_population(discrete, 2)
         codes[1, 3] = 9
 
         with pytest.raises(mc.AssessmentError) as info:
-            mc.score_many(discrete, codes)
+            mc.batch.score_many(discrete, codes)
         assert "$[1][3]" == info.value.json_path
 
     def test_unrated_is_an_error_unless_asked(self, discrete, db12):
         """Unrated cells fail by default and score lowest with 'none'."""
-        codes = mc.synthetic_population(discrete, 2)
-        codes[0, 0] = mc.UNRATED_CODE
+        codes = mc.batch.synthetic_population(discrete, 2)
+        codes[0, 0] = mc.batch.UNRATED_CODE
 
         with pytest.raises(mc.ScoringError, match="row 0"):
-            mc.score_many(discrete, codes)
-        batch = mc.score_many(discrete, codes, unrated="none")
+            mc.batch.score_many(discrete, codes)
+        batch = mc.batch.score_many(discrete, codes, unrated="none")
         result = _scalar(db12, discrete, _ratings(discrete, codes[0]))
         assert result.score == batch.score(0)
 
     def test_wrong_shape_is_reported(self, discrete):
         """A matrix needs one column per in-scope requirement."""
         with pytest.raises(mc.AssessmentError, match="495 columns"):
-            mc.score_many(discrete, np.zeros((2, 3), dtype=np.int8))
+            mc.batch.score_many(discrete, np.zeros((2, 3), dtype=np.int8))
 
 
 class TestOutputs:
     def test_frame_holds_exact_strings(self, db12, discrete):
         """to_pandas gives the same exact strings as Result.to_dict."""
-        codes = mc.synthetic_population(discrete, 3, seed=9)
-        frame = mc.score_many(discrete, codes).to_pandas()
+        codes = mc.batch.synthetic_population(discrete, 3, seed=9)
+        frame = mc.batch.score_many(discrete, codes).to_pandas()
         data = _scalar(db12, discrete, _ratings(discrete, codes[1])).to_dict()
 
         assert data["score"] == frame.loc[1, "score"]
@@ -219,7 +219,7 @@ class TestOutputs:
 
     def test_weights_override_renormalises(self, db12):
         """Overriding one weight renormalises its sibling group exactly."""
-        model = mc.compile_model(
+        model = mc.batch.compile_model(
             db12, "discrete", weights={"personnel": Fraction(6, 100)}
         )
 

@@ -14,13 +14,13 @@ from maturity_core.cli import run
 
 
 @pytest.fixture(scope="module")
-def model() -> mc.CompiledModel:
-    return mc.compile_model(mc.load_pack("db12t1073"), "discrete")
+def model() -> mc.batch.CompiledModel:
+    return mc.batch.compile_model(mc.load_pack("db12t1073"), "discrete")
 
 
 @pytest.fixture
 def population(model) -> pd.DataFrame:
-    codes = mc.synthetic_population(model, 250, seed=21)
+    codes = mc.batch.synthetic_population(model, 250, seed=21)
     labels = np.array(model.rating_ids, dtype=object)
     frame = pd.DataFrame(labels[codes], columns=list(model.requirement_ids))
     frame.insert(0, "org", [f"org-{i:03d}" for i in range(len(frame))])
@@ -28,8 +28,8 @@ def population(model) -> pd.DataFrame:
 
 
 def _expected(model, frame) -> pd.DataFrame:
-    codes, keys = mc.encode_frame(model, frame, keys=["org"])
-    return mc.score_many(model, codes).to_pandas(keys)
+    codes, keys = mc.batch.encode_frame(model, frame, keys=["org"])
+    return mc.batch.score_many(model, codes).to_pandas(keys)
 
 
 class TestScoreFile:
@@ -45,7 +45,7 @@ class TestScoreFile:
             population.to_parquet(source)
         out = tmp_path / "out.parquet"
 
-        summary = mc.score_file(
+        summary = mc.batch.score_file(
             model, source, out, keys=["org"], chunk_rows=64
         )
         got = pd.read_parquet(out)
@@ -103,7 +103,7 @@ class TestScoreFile:
         source = tmp_path / "in.parquet"
         population.to_parquet(source)
         out = tmp_path / "out.csv"
-        mc.score_file(model, source, out, keys=["org"])
+        mc.batch.score_file(model, source, out, keys=["org"])
 
         got = pd.read_csv(out, dtype=str)
 
@@ -121,7 +121,7 @@ class TestScoreFile:
         population.to_parquet(source)
 
         with pytest.raises(mc.AssessmentError) as info:
-            mc.score_file(
+            mc.batch.score_file(
                 model,
                 source,
                 tmp_path / "o.parquet",
@@ -138,7 +138,7 @@ class TestScoreFile:
         population.to_parquet(source)
 
         with pytest.raises(mc.AssessmentError):
-            mc.score_file(model, source, tmp_path / "o.parquet", keys=["org"])
+            mc.batch.score_file(model, source, tmp_path / "o.parquet", keys=["org"])
         assert ["in.parquet"] == sorted(p.name for p in tmp_path.iterdir())
 
     def test_output_may_not_be_the_input(self, tmp_path, model, population):
@@ -147,8 +147,8 @@ class TestScoreFile:
         population.to_parquet(source)
         before = source.read_bytes()
 
-        with pytest.raises(mc.OutputError, match="must not be the input"):
-            mc.score_file(model, source, source, keys=["org"])
+        with pytest.raises(mc.exceptions.OutputError, match="must not be the input"):
+            mc.batch.score_file(model, source, source, keys=["org"])
         assert before == source.read_bytes()
 
     def test_unknown_file_type_is_refused(self, tmp_path, model):
@@ -157,7 +157,7 @@ class TestScoreFile:
         source.write_text("x")
 
         with pytest.raises(mc.InputError, match=r"use \.parquet or \.csv"):
-            mc.score_file(model, source, tmp_path / "o.parquet")
+            mc.batch.score_file(model, source, tmp_path / "o.parquet")
 
 
 class TestBatchCommand:

@@ -18,7 +18,7 @@ RULES = st.sampled_from(["cumulative-gated", "cumulative-gated-unit"])
 law = settings(deadline=None)
 
 
-def _same(result: mc.Result, batch: mc.BatchResult, i: int) -> None:
+def _same(result: mc.Result, batch: mc.batch.BatchResult, i: int) -> None:
     assert (
         result.score,
         result.level,
@@ -40,11 +40,11 @@ def test_batch_equals_scalar(pair, rule):
     pack = mc.load_pack(data)
     assessment = mc.Assessment.from_dict(raw)
     result = mc.score(pack, assessment, rule=rule)
-    model = mc.compile_model(
+    model = mc.batch.compile_model(
         pack, result.profile, rule=rule, tailoring=assessment.tailoring
     )
 
-    _same(result, mc.score_many(model, [assessment.ratings_by_id]), 0)
+    _same(result, mc.batch.score_many(model, [assessment.ratings_by_id]), 0)
 
 
 @st.composite
@@ -67,8 +67,8 @@ def test_batch_of_many_equals_scalar_row_by_row(population, rule):
     assessments = [mc.Assessment.from_dict(r) for r in rows]
     profile = assessments[0].profile
     same_profile = [a for a in assessments if a.profile == profile]
-    model = mc.compile_model(pack, profile, rule=rule)
-    batch = mc.score_many(model, [a.ratings_by_id for a in same_profile])
+    model = mc.batch.compile_model(pack, profile, rule=rule)
+    batch = mc.batch.score_many(model, [a.ratings_by_id for a in same_profile])
 
     for i, assessment in enumerate(same_profile):
         _same(mc.score(pack, assessment, profile=profile, rule=rule), batch, i)

@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 
 import maturity_core as mc
-from maturity_core._compare import NodeChange, RatingChange, compare
+from maturity_core.analysis._compare import NodeChange, RatingChange, compare
 
 
 #: Last year, on the tiny pack (profile "even").

@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 
 import maturity_core as mc
-from maturity_core._consolidate import (
+from maturity_core.analysis._consolidate import (
     AgreementStats,
     Disagreement,
     agreement_statistics,

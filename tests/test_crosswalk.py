@@ -29,19 +29,19 @@ def example() -> mc.Assessment:
 class TestShippedCrosswalk:
     def test_is_found_in_either_direction(self):
         """The DB12 → GB/T crosswalk ships with gbt39116, both ways."""
-        forward = mc.find_crosswalk("db12t1073", "gbt39116")
-        backward = mc.find_crosswalk("gbt39116", "db12t1073")
+        forward = mc.analysis.find_crosswalk("db12t1073", "gbt39116")
+        backward = mc.analysis.find_crosswalk("gbt39116", "db12t1073")
 
         assert ("db12t1073", "gbt39116") == (forward.source, forward.target)
         assert ("gbt39116", "db12t1073") == (backward.source, backward.target)
 
     def test_names_only_existing_ids(self, db12, gb):
         """Every mapped node and requirement exists in its pack."""
-        assert [] == mc.find_crosswalk("db12t1073", "gbt39116").check(db12, gb)
+        assert [] == mc.analysis.find_crosswalk("db12t1073", "gbt39116").check(db12, gb)
 
     def test_reversal_flips_subset_and_superset(self):
         """Read backwards, a subset mapping becomes a superset one."""
-        forward = mc.find_crosswalk("db12t1073", "gbt39116")
+        forward = mc.analysis.find_crosswalk("db12t1073", "gbt39116")
         backward = forward.reversed()
         relation = {m.source: m.relation for m in backward.nodes}
 
@@ -51,8 +51,8 @@ class TestShippedCrosswalk:
 class TestCarry:
     def test_equal_mappings_keep_every_rating(self, db12, gb, example):
         """Every DB12 rating of an equal mapping arrives unchanged."""
-        walk = mc.find_crosswalk("db12t1073", "gbt39116")
-        carried = mc.carry_assessment(walk, example, db12, gb)
+        walk = mc.analysis.find_crosswalk("db12t1073", "gbt39116")
+        carried = mc.analysis.carry_assessment(walk, example, db12, gb)
         before = example.ratings_by_id
         after = carried.assessment.ratings_by_id
 
@@ -61,8 +61,8 @@ class TestCarry:
 
     def test_db12_only_requirements_are_reported(self, db12, gb, example):
         """The 80 DB12-only ratings are listed with a reason."""
-        walk = mc.find_crosswalk("db12t1073", "gbt39116")
-        carried = mc.carry_assessment(walk, example, db12, gb)
+        walk = mc.analysis.find_crosswalk("db12t1073", "gbt39116")
+        carried = mc.analysis.carry_assessment(walk, example, db12, gb)
         left = [n for n in carried.not_carried if n.side == "source"]
 
         assert 80 == len(left)
@@ -74,11 +74,11 @@ class TestCarry:
         self, db12, gb, example
     ):
         """GB/T → DB12 leaves the DB12-only requirements unrated, saying why."""
-        forward = mc.carry_assessment(
-            mc.find_crosswalk("db12t1073", "gbt39116"), example, db12, gb
+        forward = mc.analysis.carry_assessment(
+            mc.analysis.find_crosswalk("db12t1073", "gbt39116"), example, db12, gb
         )
-        back = mc.carry_assessment(
-            mc.find_crosswalk("gbt39116", "db12t1073"),
+        back = mc.analysis.carry_assessment(
+            mc.analysis.find_crosswalk("gbt39116", "db12t1073"),
             forward.assessment,
             gb,
             db12,
@@ -103,9 +103,9 @@ class TestCarry:
             ],
             "provenance": {"status": "proposal"},
         }  # fmt: skip
-        walk = mc.Crosswalk.from_dict(data)
-        carried = mc.carry_assessment(walk, example, db12, gb)
-        knowingly = mc.carry_assessment(
+        walk = mc.analysis.Crosswalk.from_dict(data)
+        carried = mc.analysis.carry_assessment(walk, example, db12, gb)
+        knowingly = mc.analysis.carry_assessment(
             walk, example, db12, gb, relations=("equal", "superset")
         )
 
@@ -117,8 +117,8 @@ class TestCarry:
     def test_tailoring_follows_equal_nodes(self, db12, gb, example):
         """A tailored DB12 domain stays tailored where GB/T allows it."""
         tailored = example.with_tailoring(mc.Tailoring("service", "none"))
-        walk = mc.find_crosswalk("db12t1073", "gbt39116")
-        carried = mc.carry_assessment(walk, tailored, db12, gb)
+        walk = mc.analysis.find_crosswalk("db12t1073", "gbt39116")
+        carried = mc.analysis.carry_assessment(walk, tailored, db12, gb)
 
         assert ["service"] == [t.node for t in carried.assessment.tailoring]
 
@@ -132,9 +132,9 @@ class TestCarry:
             "provenance": {"status": "proposal"},
         }  # fmt: skip
 
-        with pytest.raises(mc.InvalidPackError, match="no requirement 'x.l1'"):
-            mc.carry_assessment(
-                mc.Crosswalk.from_dict(data), example, db12, gb
+        with pytest.raises(mc.exceptions.InvalidPackError, match="no requirement 'x.l1'"):
+            mc.analysis.carry_assessment(
+                mc.analysis.Crosswalk.from_dict(data), example, db12, gb
             )
 
 
@@ -175,9 +175,10 @@ class TestCommand:
         assert mc.score(mc.load_pack("gbt39116"), carried).level >= 0
 
 
-def test_missing_crosswalk_is_none():
-    """find_* returns None on a miss (no DB12 → bcgrading mapping ships)."""
-    assert None is mc.find_crosswalk("db12t1073", "bcgrading")
+def test_missing_crosswalk_raises():
+    """find_crosswalk raises on a miss (no DB12 → bcgrading mapping ships)."""
+    with pytest.raises(mc.exceptions.NotFoundError):
+        mc.analysis.find_crosswalk("db12t1073", "bcgrading")
 
 
 def test_missing_crosswalk_is_a_usage_error():

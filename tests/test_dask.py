@@ -29,15 +29,15 @@ def client():
 def test_cluster_results_equal_local_batch(client):
     """Partitions scored on worker processes equal the local batch path."""
     pack = mc.load_pack("db12t1073")
-    model = mc.compile_model(pack, "process")
-    codes = mc.synthetic_population(model, 600, seed=8)
+    model = mc.batch.compile_model(pack, "process")
+    codes = mc.batch.synthetic_population(model, 600, seed=8)
     labels = np.array(model.rating_ids, dtype=object)
     frame = pd.DataFrame(labels[codes], columns=list(model.requirement_ids))
     frame.insert(0, "org", [f"o{i}" for i in range(len(frame))])
     ddf = dd.from_pandas(frame, npartitions=5)
 
-    remote = mc.score_dask(model, ddf, keys=["org"]).compute(scheduler=client)
-    local = mc.score_many(model, codes)
+    remote = mc.batch.score_dask(model, ddf, keys=["org"]).compute(scheduler=client)
+    local = mc.batch.score_many(model, codes)
 
     assert 2 == len(client.scheduler_info()["workers"])
     assert [str(s) for s in local.scores()] == remote["score"].tolist()

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 import maturity_core as mc
-from maturity_core._authoring import pack_markdown
+from maturity_core.authoring._authoring import pack_markdown
 from maturity_core._escape import (
     from_csv_cell,
     md_cell,
@@ -54,7 +54,7 @@ def _pack(edit=None) -> mc.Pack:
     return mc.load_pack(data)
 
 
-def _report(pack: mc.Pack, **metadata: Any) -> mc.Report:
+def _report(pack: mc.Pack, **metadata: Any) -> mc.report.Report:
     assessment = mc.Assessment.from_dict(
         {
             "format": 1,
@@ -65,7 +65,7 @@ def _report(pack: mc.Pack, **metadata: Any) -> mc.Report:
             ],
         }
     )
-    return mc.build_report(pack, mc.score(pack, assessment), lang="en")
+    return mc.report.build_report(pack, mc.score(pack, assessment), lang="en")
 
 
 def _rendered_as_text(text: str) -> str:
@@ -126,7 +126,7 @@ class TestMarkdownReport:
     def test_markup_in_the_organisation_renders_as_text(self):
         """HTML in the organisation's name is shown, not run."""
         page = MARKDOWN.render(
-            mc.to_markdown(_report(_pack(), organisation=HOSTILE))
+            mc.report.to_markdown(_report(_pack(), organisation=HOSTILE))
         )
         assert "<img" not in page
         assert _escape_html(HOSTILE) in page
@@ -137,7 +137,7 @@ class TestMarkdownReport:
         def edit(data):
             data["nodes"][0]["children"][0]["name"]["en"] = "A1\n# injected"
 
-        page = MARKDOWN.render(mc.to_markdown(_report(_pack(edit))))
+        page = MARKDOWN.render(mc.report.to_markdown(_report(_pack(edit))))
         assert 1 == page.count("<h1>")
         assert "<h3>A / A1 # injected</h3>" in page
 
@@ -147,13 +147,13 @@ class TestMarkdownReport:
         def edit(data):
             data["levels"][0]["name"]["en"] = "L1 | <b>x</b>"
 
-        page = MARKDOWN.render(mc.to_markdown(_report(_pack(edit))))
+        page = MARKDOWN.render(mc.report.to_markdown(_report(_pack(edit))))
         assert "<td>L1 | &lt;b&gt;x&lt;/b&gt;</td>" in page
         assert "<b>" not in page
 
     def test_the_chart_link_is_one_link(self):
         """A chart file name with spaces and brackets stays one link."""
-        text = mc.to_markdown(_report(_pack()), chart="my (v2) radar.png")
+        text = mc.report.to_markdown(_report(_pack()), chart="my (v2) radar.png")
         page = MARKDOWN.render(text)
         assert 'src="my%20%28v2%29%20radar.png"' in page
 
@@ -194,7 +194,7 @@ class TestChartText:
             data["levels"][0]["name"]["en"] = r"$\frac{$"
             data["nodes"][0]["name"]["en"] = "A $x^$"
 
-        png = mc.radar_png(_report(_pack(edit)))
+        png = mc.report.radar_png(_report(_pack(edit)))
         assert b"\x89PNG" == png[:4]
 
 
@@ -261,7 +261,7 @@ class TestQuestionnaireCsv:
     def test_no_written_cell_starts_a_formula(self, db12_filled, tmp_path):
         """Every text cell a spreadsheet would run starts with a quote."""
         pack, assessment = db12_filled
-        path = mc.write_questionnaire(
+        path = mc.questionnaire.write_questionnaire(
             pack, tmp_path / "q.csv", assessment=assessment
         )
         text = path.read_text("utf-8-sig")
@@ -276,11 +276,11 @@ class TestQuestionnaireCsv:
     def test_formula_like_texts_round_trip(self, db12_filled, tmp_path):
         """Neutralised cells read back as the texts that were written."""
         pack, assessment = db12_filled
-        path = mc.write_questionnaire(
+        path = mc.questionnaire.write_questionnaire(
             pack, tmp_path / "q.csv", assessment=assessment
         )
 
-        back = mc.read_questionnaire(path)
+        back = mc.questionnaire.read_questionnaire(path)
 
         assert assessment.metadata == back.metadata
         assert assessment.tailoring == back.tailoring
@@ -297,7 +297,7 @@ class TestQuestionnaireCsv:
             "utf-8",
         )
 
-        back = mc.read_questionnaire(path, pack=mc.load_pack("db12t1073"))
+        back = mc.questionnaire.read_questionnaire(path, pack=mc.load_pack("db12t1073"))
 
         assert "=x" == back.ratings[0].note
 
@@ -307,8 +307,8 @@ class TestQuestionnaireCsv:
 
 
 @pytest.fixture(scope="module")
-def tiny_model() -> mc.CompiledModel:
-    return mc.compile_model(mc.load_pack(TINY), "even")
+def tiny_model() -> mc.batch.CompiledModel:
+    return mc.batch.compile_model(mc.load_pack(TINY), "even")
 
 
 def _batch_csv(model, keys: list[str], *, header: str = "org") -> bytes:
@@ -344,7 +344,7 @@ class TestBatchKeys:
         )
         out = tmp_path / "out.parquet"
 
-        mc.score_file(tiny_model, source, out, keys=["org"])
+        mc.batch.score_file(tiny_model, source, out, keys=["org"])
 
         assert KEYS == pd.read_parquet(out)["org"].tolist()
 
@@ -364,7 +364,7 @@ class TestBatchKeys:
         )
         out = tmp_path / "out.parquet"
 
-        mc.score_file(tiny_model, source, out, keys=["org"], unrated="none")
+        mc.batch.score_file(tiny_model, source, out, keys=["org"], unrated="none")
         full = tmp_path / "full.csv"
         full.write_text(
             ",".join(["org", *ids])
@@ -373,7 +373,7 @@ class TestBatchKeys:
             + "\n",
             "utf-8",
         )
-        mc.score_file(
+        mc.batch.score_file(
             tiny_model, full, tmp_path / "full.parquet", keys=["org"]
         )
 
@@ -390,7 +390,7 @@ class TestBatchKeys:
         source.write_bytes(_batch_csv(tiny_model, ['"=1+1"', "-5", "@x"]))
         out = tmp_path / "out.csv"
 
-        mc.score_file(tiny_model, source, out, keys=["org"])
+        mc.batch.score_file(tiny_model, source, out, keys=["org"])
 
         rows = list(csv.reader(io.StringIO(out.read_text("utf-8"))))
         assert ["'=1+1", "-5", "'@x"] == [row[0] for row in rows[1:]]
@@ -402,7 +402,7 @@ class TestBatchKeys:
         source.write_bytes(_batch_csv(tiny_model, ["'=1+1", "'-x", "'plain"]))
         out = tmp_path / "out.parquet"
 
-        mc.score_file(tiny_model, source, out, keys=["org"])
+        mc.batch.score_file(tiny_model, source, out, keys=["org"])
 
         assert ["=1+1", "-x", "'plain"] == pd.read_parquet(out)["org"].tolist()
 
@@ -419,11 +419,11 @@ def tiny_pack() -> mc.Pack:
 @pytest.fixture
 def xlsx(tiny_pack, tmp_path) -> Path:
     """A valid questionnaire for the tiny pack."""
-    return mc.write_questionnaire(tiny_pack, tmp_path / "q.xlsx")
+    return mc.questionnaire.write_questionnaire(tiny_pack, tmp_path / "q.xlsx")
 
 
 def _read(path: Path, pack: mc.Pack) -> dict[str, Any]:
-    return mc.read_questionnaire(path, pack=pack).to_dict()
+    return mc.questionnaire.read_questionnaire(path, pack=pack).to_dict()
 
 
 def _peak_bytes(read) -> int:
@@ -445,13 +445,13 @@ class TestXlsxBounds:
         path = workbooks.far_cell(xlsx, xlsx.with_name("far.xlsx"))
 
         with pytest.raises(mc.InputError, match="goes on beyond row 100,001"):
-            mc.read_questionnaire(path, pack=tiny_pack)
+            mc.questionnaire.read_questionnaire(path, pack=tiny_pack)
 
     def test_a_cell_in_the_last_row_takes_little_memory(self, tiny_pack, xlsx):
         """Refusing a value at XFD1048576 allocates less than 32 MiB."""
         path = workbooks.far_cell(xlsx, xlsx.with_name("far.xlsx"))
 
-        peak = _peak_bytes(lambda: mc.read_questionnaire(path, pack=tiny_pack))
+        peak = _peak_bytes(lambda: mc.questionnaire.read_questionnaire(path, pack=tiny_pack))
 
         assert peak < 32 << 20
 
@@ -459,7 +459,7 @@ class TestXlsxBounds:
         """A row merged from A to XFD reads as the blank row it is."""
         path = workbooks.merged_row(xlsx, xlsx.with_name("merged.xlsx"))
 
-        peak = _peak_bytes(lambda: mc.read_questionnaire(path, pack=tiny_pack))
+        peak = _peak_bytes(lambda: mc.questionnaire.read_questionnaire(path, pack=tiny_pack))
 
         assert _read(xlsx, tiny_pack) == _read(path, tiny_pack)
         assert peak < 32 << 20
@@ -471,7 +471,7 @@ class TestXlsxBounds:
         )
 
         with pytest.raises(mc.InputError, match="goes on beyond row 100,001"):
-            mc.read_questionnaire(path, pack=tiny_pack)
+            mc.questionnaire.read_questionnaire(path, pack=tiny_pack)
 
     def test_blank_rows_within_the_bound_are_skipped(self, tiny_pack, xlsx):
         """Formatted blank rows below the table are read as nothing."""
@@ -489,10 +489,10 @@ class TestXlsxBounds:
             xlsx, xlsx.with_name("bomb.xlsx"), size=16 << 20
         )
 
-        peak = _peak_bytes(lambda: mc.read_questionnaire(path, pack=tiny_pack))
+        peak = _peak_bytes(lambda: mc.questionnaire.read_questionnaire(path, pack=tiny_pack))
 
         with pytest.raises(mc.InputError, match="sheet1.xml' unpacks from"):
-            mc.read_questionnaire(path, pack=tiny_pack)
+            mc.questionnaire.read_questionnaire(path, pack=tiny_pack)
         # 16 MiB would unpack; the peak (imports included) stays far below.
         assert peak < 2 << 20
 
@@ -505,14 +505,14 @@ class TestXlsxBounds:
         with pytest.raises(
             mc.InputError, match="the workbook unpacks to 314,5"
         ):
-            mc.read_questionnaire(path, pack=tiny_pack)
+            mc.questionnaire.read_questionnaire(path, pack=tiny_pack)
 
     def test_a_workbook_with_too_many_parts_is_refused(self, tiny_pack, xlsx):
         """A workbook of more than 1,000 parts is refused."""
         path = workbooks.many_parts(xlsx, xlsx.with_name("parts.xlsx"))
 
         with pytest.raises(mc.InputError, match="the workbook has 1,01"):
-            mc.read_questionnaire(path, pack=tiny_pack)
+            mc.questionnaire.read_questionnaire(path, pack=tiny_pack)
 
     def test_cells_right_of_column_z_are_not_read(self, tiny_pack, xlsx):
         """Only columns A to Z are read; a value in AA is not seen."""
@@ -531,7 +531,7 @@ class TestXlsxSurrogates:
         )
 
         with pytest.raises(mc.InputError, match=r"cell ratings!J2: .*_xD800_"):
-            mc.read_questionnaire(path, pack=tiny_pack)
+            mc.questionnaire.read_questionnaire(path, pack=tiny_pack)
 
     def test_an_escaped_surrogate_pair_reads_as_its_character(
         self, tiny_pack, xlsx
@@ -543,7 +543,7 @@ class TestXlsxSurrogates:
             xlsx, xlsx.with_name("s.xlsx"), "I2", "ok _xD83D__xDE00_"
         )
 
-        back = mc.read_questionnaire(path, pack=tiny_pack)
+        back = mc.questionnaire.read_questionnaire(path, pack=tiny_pack)
 
         assert "ok \U0001f600" == back.ratings[0].note
 
@@ -552,7 +552,7 @@ class TestXlsxSurrogates:
     ):
         """`maturity score` on such a file prints one line and exits 1."""
         pack = mc.load_pack("db12t1073")
-        base = mc.write_questionnaire(pack, tmp_path / "q.xlsx")
+        base = mc.questionnaire.write_questionnaire(pack, tmp_path / "q.xlsx")
         path = workbooks.cell_text(base, tmp_path / "s.xlsx", "J2", "_xDFFF_")
         out, err = io.StringIO(), io.StringIO()
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import maturity_core as mc
 from maturity_core import _files, _jsonio
-from maturity_core._gaps import efforts_from_json
+from maturity_core.analysis._gaps import efforts_from_json
 from maturity_core._text import printable
 
 
@@ -197,13 +197,13 @@ class TestAssessments:
             result = mc.score(pack, assessment, unrated="none")
         except mc.MaturityCoreError:
             return
-        model = mc.compile_model(
+        model = mc.batch.compile_model(
             pack,
             result.profile,
             rule=result.rule,
             tailoring=assessment.tailoring,
         )
-        batch = mc.score_many(
+        batch = mc.batch.score_many(
             model, [assessment.ratings_by_id], unrated="none"
         )
         assert (result.score, result.level) == (batch.score(0), batch.level(0))
@@ -243,8 +243,8 @@ class TestOtherLoaders:
         pack = mc.load_pack(TINY)
 
         def carry():
-            walk = mc.Crosswalk.from_dict(data)
-            mc.carry_assessment(
+            walk = mc.analysis.Crosswalk.from_dict(data)
+            mc.analysis.carry_assessment(
                 walk, mc.Assessment.from_dict(ASSESSMENT), pack, pack
             )
 
@@ -258,13 +258,13 @@ class TestOtherLoaders:
         """A CSV batch file of odd cells is scored or refused."""
         fuzz_tried["batch csv"] += 1
         pack = mc.load_pack(TINY)
-        model = mc.compile_model(pack, "even")
+        model = mc.batch.compile_model(pack, "even")
         folder = tmp_path_factory.mktemp("csv")
         header = ",".join(model.requirement_ids)
         row = ",".join((cells + ["full"] * 20)[: len(model.requirement_ids)])
         source = folder / "in.csv"
         source.write_text(f"{header}\n{row}\n", "utf-8")
-        _outcome(mc.score_file, model, source, folder / "out.parquet")
+        _outcome(mc.batch.score_file, model, source, folder / "out.parquet")
 
 
 # ---------------------------------------------------------------------------
@@ -512,4 +512,4 @@ class TestGroupPaths:
                 }
             )
         )
-        _outcome(mc.score_group, path)
+        _outcome(mc.analysis.score_group, path)

@@ -26,9 +26,9 @@ from markdown_it import MarkdownIt
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 import maturity_core as mc
-from maturity_core._authoring import pack_markdown
+from maturity_core.authoring._authoring import pack_markdown
 from maturity_core._escape import from_csv_cell, to_csv_cell
-from maturity_core._questionnaire import COLUMNS, XLSX_MAX_COLUMNS
+from maturity_core.questionnaire._questionnaire import COLUMNS, XLSX_MAX_COLUMNS
 
 from . import workbooks
 
@@ -60,7 +60,7 @@ def tiny() -> mc.Pack:
 def tiny_xlsx(tiny, tmp_path_factory) -> bytes:
     """A questionnaire's bytes, written once (zips carry the time)."""
     folder = tmp_path_factory.mktemp("base")
-    return mc.write_questionnaire(tiny, folder / "q.xlsx").read_bytes()
+    return mc.questionnaire.write_questionnaire(tiny, folder / "q.xlsx").read_bytes()
 
 
 def _outcome(func, *args, **kwargs) -> str:
@@ -125,7 +125,7 @@ def questionnaire_workbooks(draw, tiny_pack: mc.Pack, folder: Path) -> Path:
     values (any sheet, near or far), maybe a merged range and a
     dimension record that lies.
     """
-    path = mc.write_questionnaire(
+    path = mc.questionnaire.write_questionnaire(
         tiny_pack, folder / "q.xlsx", lang=draw(st.sampled_from(["zh", "en"]))
     )
     edits = draw(
@@ -200,7 +200,7 @@ class TestXlsxShapes:
         fuzz_tried["xlsx shapes"] += 1
         folder = tmp_path_factory.mktemp("x")
         path = data.draw(questionnaire_workbooks(tiny, folder))
-        _outcome(mc.read_questionnaire, path, pack=tiny)
+        _outcome(mc.questionnaire.read_questionnaire, path, pack=tiny)
 
     @FUZZ
     @given(data=st.data())
@@ -211,7 +211,7 @@ class TestXlsxShapes:
         fuzz_tried["xlsx damaged"] += 1
         path = tmp_path_factory.mktemp("z") / "damaged.xlsx"
         path.write_bytes(data.draw(damaged_zips(tiny_xlsx)))
-        _outcome(mc.read_questionnaire, path, pack=tiny)
+        _outcome(mc.questionnaire.read_questionnaire, path, pack=tiny)
 
     @FUZZ
     @given(size=st.integers(1 << 20, 8 << 20), parts=st.integers(0, 1_100))
@@ -221,13 +221,13 @@ class TestXlsxShapes:
         """Bombs and crowded zips are refused or read; never unpacked whole."""
         fuzz_tried["xlsx bombs"] += 1
         folder = tmp_path_factory.mktemp("b")
-        base = mc.write_questionnaire(tiny, folder / "q.xlsx")
+        base = mc.questionnaire.write_questionnaire(tiny, folder / "q.xlsx")
         bomb = workbooks.zip_bomb(base, folder / "bomb.xlsx", size=size)
         path = workbooks.many_parts(bomb, folder / "many.xlsx", count=parts)
         with zipfile.ZipFile(path) as archive:
             assert len(archive.infolist()) > parts
         with pytest.raises(mc.InputError):
-            mc.read_questionnaire(path, pack=tiny)
+            mc.questionnaire.read_questionnaire(path, pack=tiny)
 
 
 # ---------------------------------------------------------------------------
@@ -250,9 +250,9 @@ class TestCsvCells:
         except mc.MaturityCoreError:
             return
         path = tmp_path_factory.mktemp("c") / "q.csv"
-        mc.write_questionnaire(tiny, path, assessment=assessment)
+        mc.questionnaire.write_questionnaire(tiny, path, assessment=assessment)
 
-        back = mc.read_questionnaire(path, pack=tiny)
+        back = mc.questionnaire.read_questionnaire(path, pack=tiny)
 
         assert [e.note or None for e in assessment.ratings] == [
             e.note for e in back.ratings
@@ -266,7 +266,7 @@ class TestCsvCells:
         """Keys of any one-line text are read exactly and written safely."""
         pd = pytest.importorskip("pandas")
         fuzz_tried["batch keys"] += 1
-        model = mc.compile_model(mc.load_pack(TINY), "even")
+        model = mc.batch.compile_model(mc.load_pack(TINY), "even")
         folder = tmp_path_factory.mktemp("k")
         source = folder / "in.csv"
         with source.open("w", encoding="utf-8", newline="") as f:
@@ -277,10 +277,10 @@ class TestCsvCells:
                 for k in keys
             )
         try:
-            mc.score_file(model, source, folder / "o.parquet", keys=["org"])
+            mc.batch.score_file(model, source, folder / "o.parquet", keys=["org"])
         except mc.MaturityCoreError:
             return
-        mc.score_file(model, source, folder / "o.csv", keys=["org"])
+        mc.batch.score_file(model, source, folder / "o.csv", keys=["org"])
 
         read = pd.read_parquet(folder / "o.parquet")["org"].tolist()
         with (folder / "o.csv").open(encoding="utf-8", newline="") as f:
@@ -312,7 +312,7 @@ def _named(name: str) -> mc.Pack:
     return mc.load_pack(data)
 
 
-def _report(pack: mc.Pack, organisation: str) -> mc.Report:
+def _report(pack: mc.Pack, organisation: str) -> mc.report.Report:
     assessment = mc.Assessment.from_dict(
         {
             "format": 1,
@@ -323,7 +323,7 @@ def _report(pack: mc.Pack, organisation: str) -> mc.Report:
             ],
         }
     )
-    return mc.build_report(pack, mc.score(pack, assessment), lang="en")
+    return mc.report.build_report(pack, mc.score(pack, assessment), lang="en")
 
 
 class TestMarkdownAndCharts:
@@ -342,8 +342,8 @@ class TestMarkdownAndCharts:
             MARKDOWN.render(pack_markdown(pack))
         )
         assert _tags(
-            MARKDOWN.render(mc.to_markdown(_report(plain, "x")))
-        ) == _tags(MARKDOWN.render(mc.to_markdown(_report(pack, name))))
+            MARKDOWN.render(mc.report.to_markdown(_report(plain, "x")))
+        ) == _tags(MARKDOWN.render(mc.report.to_markdown(_report(pack, name))))
 
     # A chart takes a fraction of a second: a twentieth of the budget.
     @settings(FUZZ, max_examples=max(10, settings.default.max_examples // 20))
@@ -356,7 +356,7 @@ class TestMarkdownAndCharts:
         except mc.MaturityCoreError:
             return
 
-        assert b"\x89PNG" == mc.radar_png(_report(pack, name))[:4]
+        assert b"\x89PNG" == mc.report.radar_png(_report(pack, name))[:4]
 
 
 def test_the_ratings_columns_fit_the_columns_read():

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import maturity_core as mc
-from maturity_core._gaps import gap_analysis, improvement_plan
+from maturity_core.analysis._gaps import gap_analysis, improvement_plan
 
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -671,7 +671,7 @@ class TestPlanErrors:
         """A custom level rule cannot be planned for."""
         mc.register_rule(
             "test-gaps-sum",
-            lambda xs, _gate: mc.RuleOutcome(
+            lambda xs, _gate: mc.typing.RuleOutcome(
                 sum(xs, Fraction(0)), len(xs), ()
             ),
             replace=True,

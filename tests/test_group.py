@@ -48,7 +48,7 @@ class TestScoreGroup:
     def test_scores_members_with_packs(self, tmp_path):
         """Members with a pack and assessment are scored; others listed."""
         path = _group(tmp_path, [CORE, LOCAL, *OTHERS])
-        result = mc.score_group(path)
+        result = mc.analysis.score_group(path)
 
         assert 5 == len(result.members)
         assert ["DB12/T 1073-2021"] == [m.code for m in result.scored]
@@ -57,7 +57,7 @@ class TestScoreGroup:
 
     def test_small_group_warns(self, tmp_path):
         """Fewer than 5 standards is allowed but warned about."""
-        result = mc.score_group(_group(tmp_path, [CORE, LOCAL]))
+        result = mc.analysis.score_group(_group(tmp_path, [CORE, LOCAL]))
 
         assert [
             "the group has 2 standards; the 2023 pilot plan recommends 5 "
@@ -67,11 +67,11 @@ class TestScoreGroup:
     def test_group_needs_a_national_core(self, tmp_path):
         """Under the pilot plan a group is built around a national one."""
         with pytest.raises(mc.AssessmentError, match="national"):
-            mc.score_group(_group(tmp_path, [LOCAL, *OTHERS]))
+            mc.analysis.score_group(_group(tmp_path, [LOCAL, *OTHERS]))
 
     def test_without_a_policy_nothing_is_required(self, tmp_path):
         """The core adds no rule of its own to a group without a policy."""
-        result = mc.score_group(_group(tmp_path, [LOCAL], policy={}))
+        result = mc.analysis.score_group(_group(tmp_path, [LOCAL], policy={}))
 
         assert ((), 1) == (result.warnings, len(result.scored))
 
@@ -81,7 +81,7 @@ class TestScoreGroup:
         del bad["assessment"]
 
         with pytest.raises(mc.AssessmentError) as info:
-            mc.score_group(_group(tmp_path, [CORE, bad, *OTHERS]))
+            mc.analysis.score_group(_group(tmp_path, [CORE, bad, *OTHERS]))
         assert "$.standards[1]" == info.value.json_path
 
     def test_command_prints_the_summary(self, tmp_path):

@@ -114,7 +114,7 @@ class TestUntrustedPacks:
         """MATURITY_CORE_NO_PLUGINS=1 makes installed packs unknown."""
         monkeypatch.setenv("MATURITY_CORE_NO_PLUGINS", "1")
 
-        with pytest.raises(mc.PackNotFoundError):
+        with pytest.raises(mc.exceptions.PackNotFoundError):
             mc.load_pack("db12t1073")
 
 

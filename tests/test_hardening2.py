@@ -116,11 +116,11 @@ class TestSpecialOutputs:
         if writer == "cli":
             cli("score", assessment, "--pack", TINY_DIR, "-o", target)
         elif writer == "questionnaire":
-            from maturity_core._questionnaire import write_questionnaire
+            from maturity_core.questionnaire._questionnaire import write_questionnaire
 
             write_questionnaire(pack, target)
         else:
-            model = mc.compile_model(pack, "even")
+            model = mc.batch.compile_model(pack, "even")
             source = tmp_path / "in.csv"
             source.write_text(
                 ",".join(model.requirement_ids)
@@ -128,7 +128,7 @@ class TestSpecialOutputs:
                 + ",".join(["full"] * len(model.requirement_ids))
                 + "\n"
             )
-            mc.score_file(model, source, target)
+            mc.batch.score_file(model, source, target)
 
         assert "old" != target.read_text("utf-8")
         assert 0o600 == stat.S_IMODE(target.stat().st_mode)
@@ -334,12 +334,12 @@ class TestSpecialInputs:
 
     def test_the_batch_input_must_be_a_regular_file(self, tmp_path, tiny):
         """A batch input that is a folder is refused with its name."""
-        model = mc.compile_model(tiny, "even")
+        model = mc.batch.compile_model(tiny, "even")
         folder = tmp_path / "in.parquet"
         folder.mkdir()
 
         with pytest.raises(mc.InputError, match="is a folder"):
-            mc.score_file(model, folder, tmp_path / "out.parquet")
+            mc.batch.score_file(model, folder, tmp_path / "out.parquet")
 
 
 # ---------------------------------------------------------------------------
@@ -458,8 +458,8 @@ class TestInputsNeverOverwritten:
         before = snapshot(member)
 
         with _files.command_files():
-            mc.score_group(group)
-            with pytest.raises(mc.OutputError, match="must not be the input"):
+            mc.analysis.score_group(group)
+            with pytest.raises(mc.exceptions.OutputError, match="must not be the input"):
                 _files.write_text(member, "x")
         assert before == snapshot(member)
 
@@ -504,7 +504,7 @@ class TestLoneSurrogates:
     def test_xlsx_surrogate_escape_names_its_cell(self, tmp_path):
         """A _xD800_ cell of a questionnaire is refused at its cell."""
         openpyxl = pytest.importorskip("openpyxl")
-        from maturity_core._questionnaire import (
+        from maturity_core.questionnaire._questionnaire import (
             read_questionnaire,
             write_questionnaire,
         )
@@ -568,7 +568,7 @@ class TestCountsBeforeWork:
 def _start_batch(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
     """A long batch run in a child process, once its output is open."""
     pack = mc.load_pack(TINY_DIR)
-    model = mc.compile_model(pack, "even")
+    model = mc.batch.compile_model(pack, "even")
     source = tmp_path / "in.csv"
     row = ",".join(["full"] * len(model.requirement_ids)) + "\n"
     source.write_text(",".join(model.requirement_ids) + "\n" + row * 400_000)
@@ -735,7 +735,7 @@ class TestGroupPaths:
         )
         monkeypatch.chdir(tmp_path)
 
-        result = mc.score_group(group)
+        result = mc.analysis.score_group(group)
 
         assert ["T/X 1"] == [m.code for m in result.scored]
 
@@ -754,7 +754,7 @@ class TestGroupPaths:
         group = self._group(tmp_path / "g", member)
 
         with pytest.raises(mc.AssessmentError) as info:
-            mc.score_group(group)
+            mc.analysis.score_group(group)
         assert f"$.standards[1].{field}" == info.value.json_path
 
     def test_a_link_out_of_the_folder_is_refused(self, tmp_path):
@@ -768,7 +768,7 @@ class TestGroupPaths:
         )
 
         with pytest.raises(mc.AssessmentError, match="outside the group"):
-            mc.score_group(group)
+            mc.analysis.score_group(group)
 
 
 # ---------------------------------------------------------------------------
@@ -809,7 +809,7 @@ class TestIdPatterns:
         data = json.loads(json.dumps(TINY))
         data["profiles"][0]["weights"]["a"] = "1.5/3"
 
-        with pytest.raises(mc.InvalidPackError) as info:
+        with pytest.raises(mc.exceptions.InvalidPackError) as info:
             mc.load_pack(data)
         assert ["$.profiles[0].weights.a"] == [
             p.json_path for p in info.value.problems

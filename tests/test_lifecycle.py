@@ -90,7 +90,7 @@ class TestDates:
 
 class TestStatus:
     @pytest.fixture
-    def life(self, pack) -> mc.Lifecycle:
+    def life(self, pack) -> mc.typing.Lifecycle:
         return mc.score(pack, _assessment("full")).lifecycle
 
     @pytest.mark.parametrize(

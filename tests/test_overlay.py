@@ -157,7 +157,7 @@ class TestRecorded:
 class TestBadOverlays:
     def test_unknown_requirement_is_reported_with_its_path(self, gb):
         """Replacing a requirement the pack lacks is an error."""
-        with pytest.raises(mc.InvalidPackError) as info:
+        with pytest.raises(mc.exceptions.InvalidPackError) as info:
             mc.apply_overlay(
                 gb, _overlay(requirements={"replace": [{"id": "nope.l1"}]})
             )
@@ -167,19 +167,19 @@ class TestBadOverlays:
 
     def test_weights_that_break_the_sum_are_reported(self, gb):
         """The overlaid pack is validated again: sums must stay 1."""
-        with pytest.raises(mc.InvalidPackError, match="after the overlay"):
+        with pytest.raises(mc.exceptions.InvalidPackError, match="after the overlay"):
             mc.apply_overlay(
                 gb, _overlay(weights={"discrete": {"data-domain": "0.9"}})
             )
 
     def test_overlay_for_another_pack_is_refused(self, gb):
         """An overlay names the pack it is for."""
-        with pytest.raises(mc.InvalidPackError, match="not 'gbt39116'"):
+        with pytest.raises(mc.exceptions.InvalidPackError, match="not 'gbt39116'"):
             mc.apply_overlay(gb, _overlay(pack="db12t1073"))
 
     def test_malformed_overlay_lists_schema_problems(self, gb):
         """Unknown fields are schema problems."""
-        with pytest.raises(mc.InvalidPackError, match="unknown field"):
+        with pytest.raises(mc.exceptions.InvalidPackError, match="unknown field"):
             mc.apply_overlay(gb, _overlay(colour="red"))
 
     def test_pack_is_unchanged(self, gb):

@@ -29,7 +29,7 @@ class TestDiscovery:
 
     def test_unknown_id_lists_installed_packs(self):
         """PackNotFoundError names the installed packs."""
-        with pytest.raises(mc.PackNotFoundError, match="db12t1073"):
+        with pytest.raises(mc.exceptions.PackNotFoundError, match="db12t1073"):
             mc.load_pack("no-such-pack")
 
     def test_entry_point_name_must_equal_pack_id(self):
@@ -37,7 +37,7 @@ class TestDiscovery:
         ep = _ep("other", "maturity_pack_db12t1073")
 
         with pytest.raises(
-            mc.InvalidPackError, match="must equal the pack id"
+            mc.exceptions.InvalidPackError, match="must equal the pack id"
         ):
             mc.load_pack("other", entry_points=[ep])
 

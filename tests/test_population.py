@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import maturity_core as mc
-from maturity_core._population import _x_at
+from maturity_core.batch._population import _x_at
 from maturity_core._scoring import level_for_score
 
 
@@ -18,13 +18,13 @@ def db12() -> mc.Pack:
 
 
 @pytest.fixture(scope="module")
-def model(db12) -> mc.CompiledModel:
-    return mc.compile_model(db12, "discrete")
+def model(db12) -> mc.batch.CompiledModel:
+    return mc.batch.compile_model(db12, "discrete")
 
 
 @pytest.fixture(scope="module")
 def codes(model):
-    return mc.synthetic_population(model, 400, seed=5)
+    return mc.batch.synthetic_population(model, 400, seed=5)
 
 
 def _result(db12, model, row) -> mc.Result:
@@ -40,16 +40,16 @@ def _result(db12, model, row) -> mc.Result:
 class TestSyntheticPopulation:
     def test_same_seed_same_population(self, model):
         """Populations are reproducible from their seed."""
-        first = mc.synthetic_population(model, 50, seed=1)
+        first = mc.batch.synthetic_population(model, 50, seed=1)
 
         assert np.array_equal(
-            first, mc.synthetic_population(model, 50, seed=1)
+            first, mc.batch.synthetic_population(model, 50, seed=1)
         )
 
     def test_most_enterprises_sit_at_levels_one_and_two(self, model):
         """The default shape follows the national statistics (≤ 2: 84 %)."""
-        codes = mc.synthetic_population(model, 4000, seed=2)
-        levels = mc.score_many(model, codes).levels
+        codes = mc.batch.synthetic_population(model, 4000, seed=2)
+        levels = mc.batch.score_many(model, codes).levels
 
         share = np.count_nonzero(levels <= 2) / len(levels)
         assert 0.78 < share < 0.9
@@ -58,8 +58,8 @@ class TestSyntheticPopulation:
 class TestSummary:
     def test_level_counts_and_exact_mean(self, db12, model, codes):
         """Counts match the levels; the mean S is the exact mean."""
-        batch = mc.score_many(model, codes)
-        summary = mc.summarise_population(batch, codes)
+        batch = mc.batch.score_many(model, codes)
+        summary = mc.batch.summarise_population(batch, codes)
         expected_mean = sum(batch.scores(), Fraction(0)) / len(codes)
 
         assert len(codes) == sum(summary.level_counts.values())
@@ -68,8 +68,8 @@ class TestSummary:
 
     def test_median_is_an_order_statistic(self, model, codes):
         """Quantiles are exact nearest-rank order statistics."""
-        batch = mc.score_many(model, codes)
-        summary = mc.summarise_population(batch)
+        batch = mc.batch.score_many(model, codes)
+        summary = mc.batch.summarise_population(batch)
         ordered = sorted(batch.scores())
 
         assert (
@@ -80,7 +80,7 @@ class TestSummary:
     def test_node_scores_equal_the_scalar_path(self, db12, model, codes):
         """Domain and subdomain scores per row equal Result.nodes."""
         nodes = ["production", "design", "data"]
-        ns = mc.node_scores(model, codes[:5], nodes)
+        ns = mc.batch.node_scores(model, codes[:5], nodes)
         result = _result(db12, model, codes[3])
 
         for node in nodes:
@@ -91,8 +91,8 @@ class TestSummary:
 
     def test_weakest_nodes_have_the_lowest_means(self, model, codes):
         """weakest() ranks nodes by their mean at a level."""
-        batch = mc.score_many(model, codes)
-        summary = mc.summarise_population(batch, codes)
+        batch = mc.batch.score_many(model, codes)
+        summary = mc.batch.summarise_population(batch, codes)
         weakest = summary.weakest(2, 3)
         means = sorted(d[2].mean for d in summary.nodes.values() if 2 in d)
 
@@ -107,7 +107,7 @@ class TestSensitivity:
         )
         result = mc.score(db12, assessment)
         found = 0
-        for item in mc.weight_sensitivity(db12, result):
+        for item in mc.analysis.weight_sensitivity(db12, result):
             for distance in (item.up, -item.down if item.down else None):
                 if distance is None:
                     continue
@@ -127,7 +127,7 @@ class TestSensitivity:
 
     def test_no_perturbation_changes_nothing(self, model, codes):
         """With zero spread no level changes."""
-        share = mc.perturbation_study(
+        share = mc.analysis.perturbation_study(
             model, codes[:50], spread=Fraction(0), trials=2
         )
 
@@ -135,7 +135,7 @@ class TestSensitivity:
 
     def test_perturbation_share_is_a_fraction_of_pairs(self, model, codes):
         """The share lies in [0, 1] and is exact."""
-        share = mc.perturbation_study(model, codes[:100], trials=3, seed=4)
+        share = mc.analysis.perturbation_study(model, codes[:100], trials=3, seed=4)
 
         assert 0 <= share <= 1
         assert isinstance(share, Fraction)
@@ -144,15 +144,15 @@ class TestSensitivity:
 class TestPopulationRadar:
     def test_population_radar_draws_domain_means(self, db12, model, codes):
         """A PNG of the mean domain scores per level (CJK labels render)."""
-        summary = mc.summarise_population(mc.score_many(model, codes), codes)
+        summary = mc.batch.summarise_population(mc.batch.score_many(model, codes), codes)
 
-        png = mc.population_radar_png(db12, summary)
+        png = mc.report.population_radar_png(db12, summary)
 
         assert png.startswith(b"\x89PNG")
 
     def test_population_radar_needs_node_scores(self, db12, model, codes):
         """Without the codes there are no domain figures to draw."""
-        summary = mc.summarise_population(mc.score_many(model, codes))
+        summary = mc.batch.summarise_population(mc.batch.score_many(model, codes))
 
         with pytest.raises(ValueError, match="no 能力域 scores"):
-            mc.population_radar_png(db12, summary)
+            mc.report.population_radar_png(db12, summary)

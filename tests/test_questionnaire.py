@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 import maturity_core as mc
-from maturity_core._questionnaire import (
+from maturity_core.questionnaire._questionnaire import (
     COLUMNS,
     rating_columns,
     tier_columns,
@@ -600,7 +600,7 @@ class TestBadXlsx:
         """An unknown requirement id is an UnknownRequirementError."""
         edit_xlsx(xlsx, "ratings", "A5", "no.such.requirement")
 
-        with pytest.raises(mc.UnknownRequirementError) as info:
+        with pytest.raises(mc.exceptions.UnknownRequirementError) as info:
             read_questionnaire(xlsx)
         assert "$.ratings[3].id" == problem_of(info).json_path
         assert "sheet 'ratings' row 5 column 'id'" in str(info.value)
@@ -795,7 +795,7 @@ class TestBadXlsx:
         """A pack that is not installed is a PackNotFoundError."""
         edit_xlsx(xlsx, "metadata", "B2", "nosuchpack")
 
-        with pytest.raises(mc.PackNotFoundError, match="nosuchpack"):
+        with pytest.raises(mc.exceptions.PackNotFoundError, match="nosuchpack"):
             read_questionnaire(xlsx)
 
 
@@ -813,7 +813,7 @@ class TestBadCsv:
         """An unknown requirement id is an UnknownRequirementError."""
         edit_csv(csv_file, 5, "id", "no.such.requirement")
 
-        with pytest.raises(mc.UnknownRequirementError) as info:
+        with pytest.raises(mc.exceptions.UnknownRequirementError) as info:
             read_questionnaire(csv_file)
         assert "$.ratings[3].id" == problem_of(info).json_path
         assert "questionnaire.csv: row 5 column 'id'" in str(info.value)

@@ -23,10 +23,10 @@ EXAMPLE = "examples/db12t1073-discrete.json"
 
 
 @pytest.fixture(scope="module")
-def report() -> mc.Report:
+def report() -> mc.report.Report:
     pack = mc.load_pack("db12t1073")
     result = mc.score(pack, mc.Assessment.from_path(EXAMPLE))
-    return mc.build_report(pack, result)
+    return mc.report.build_report(pack, result)
 
 
 def _chromium() -> str:
@@ -47,7 +47,7 @@ class TestContent:
         """The Markdown report is stable (golden file)."""
         golden(
             "db12t1073-discrete.report.md",
-            mc.to_markdown(report, chart="radar.png"),
+            mc.report.to_markdown(report, chart="radar.png"),
         )
 
     def test_json_golden(self, report, golden):
@@ -72,7 +72,7 @@ class TestContent:
 
     def test_every_subdomain_has_state_gap_and_prediction(self, report):
         """现状描述, 差距分析 and 预计等级 for each of the 23 leaves."""
-        text = mc.to_markdown(report)
+        text = mc.report.to_markdown(report)
 
         assert 23 == len(report.diagnoses)
         assert 23 == text.count("现状描述")
@@ -87,7 +87,7 @@ class TestContent:
         """--lang en switches labels and names."""
         pack = mc.load_pack("db12t1073")
         result = mc.score(pack, mc.Assessment.from_path(EXAMPLE))
-        text = mc.to_markdown(mc.build_report(pack, result, lang="en"))
+        text = mc.report.to_markdown(mc.report.build_report(pack, result, lang="en"))
 
         assert "## Capability subdomain diagnosis" in text
         assert "Personnel skills" in text
@@ -97,8 +97,8 @@ class TestContent:
         pack = mc.load_pack("bcgrading")
         vector = next(iter(mc.testing.iter_vectors(pack)))
         result = mc.testing.run_vector(pack, vector).result
-        report = mc.build_report(pack, result)
-        text = mc.to_markdown(report)
+        report = mc.report.build_report(pack, result)
+        text = mc.report.to_markdown(report)
 
         assert text.startswith("# 智能制造组织业务连续性等级评价报告\n")
         assert "## 各等级能力域得分图" in text
@@ -110,7 +110,7 @@ class TestContent:
         pack = mc.load_pack("practicecap")
         vector = list(mc.testing.iter_vectors(pack))[-1]
         result = mc.testing.run_vector(pack, vector).result
-        text = mc.to_markdown(mc.build_report(pack, result, lang="de"))
+        text = mc.report.to_markdown(mc.report.build_report(pack, result, lang="de"))
 
         assert text.startswith("# Praxis-Fähigkeitsprofil\n")
         assert "## Kategorie scores by level" in text
@@ -133,13 +133,13 @@ class TestContent:
         pack = mc.load_pack("db12t1073")
         result = mc.score(pack, mc.Assessment.from_path(EXAMPLE))
 
-        assert "zh" == mc.build_report(pack, result).lang
+        assert "zh" == mc.report.build_report(pack, result).lang
 
 
 class TestChart:
     def test_radar_renders_cjk_labels_without_missing_glyphs(self, report):
         """The chart draws Chinese labels with a CJK font (no tofu warning)."""
-        png = mc.radar_png(report)
+        png = mc.report.radar_png(report)
 
         assert png.startswith(b"\x89PNG")
         assert len(png) > 50_000
@@ -149,7 +149,7 @@ class TestChart:
         from fontTools.ttLib import TTFont
 
         text = "各等级能力域得分维度图 现状描述"
-        font = TTFont(io.BytesIO(mc.font_subset(text)))
+        font = TTFont(io.BytesIO(mc.report.font_subset(text)))
         cmap = font.getBestCmap()
 
         assert all(ord(ch) in cmap for ch in text)
@@ -158,7 +158,7 @@ class TestChart:
 class TestHtml:
     def test_page_is_self_contained(self, report):
         """No external URL: the chart and the font are embedded."""
-        page = mc.to_html(report)
+        page = mc.report.to_html(report)
 
         assert "data:image/png;base64," in page
         assert "data:font/otf;base64," in page
@@ -172,7 +172,7 @@ class TestHtml:
 
         chromium = _chromium()
         page = tmp_path / "report.html"
-        page.write_text(mc.to_html(report), "utf-8")
+        page.write_text(mc.report.to_html(report), "utf-8")
         shot = tmp_path / "shot.png"
         subprocess.run(
             [
@@ -225,7 +225,7 @@ class TestCommand:
         """A filled XLSX questionnaire can be reported directly."""
         pack = mc.load_pack("db12t1073")
         sheet = tmp_path / "q.xlsx"
-        mc.write_questionnaire(
+        mc.questionnaire.write_questionnaire(
             pack, sheet, assessment=mc.Assessment.from_path(EXAMPLE)
         )
         out = io.StringIO()

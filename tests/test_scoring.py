@@ -85,7 +85,7 @@ class TestRules:
 
         def plain_sum(xs, gate):
             del gate
-            return mc.RuleOutcome(sum(xs, Fraction(0)), len(xs), ())
+            return mc.typing.RuleOutcome(sum(xs, Fraction(0)), len(xs), ())
 
         mc.register_rule("test-plain-sum", plain_sum, replace=True)
         result = mc.score(tiny, _assessment(), rule="test-plain-sum")

@@ -48,13 +48,13 @@ def test_batch_equals_scalar_on_every_shape(pair):
     """score_many gives score()'s X, S, level and counted levels."""
     pack, assessment = _load(*pair)
     result = mc.score(pack, assessment)
-    model = mc.compile_model(
+    model = mc.batch.compile_model(
         pack,
         result.profile,
         rule=result.rule,
         tailoring=assessment.tailoring,
     )
-    batch = mc.score_many(model, [assessment.ratings_by_id])
+    batch = mc.batch.score_many(model, [assessment.ratings_by_id])
 
     assert (
         result.level_scores,
@@ -75,7 +75,7 @@ def test_node_statistics_equal_scalar_node_scores(pair):
     """Population node scores equal the result's node scores."""
     pack, assessment = _load(*pair)
     result = mc.score(pack, assessment)
-    model = mc.compile_model(
+    model = mc.batch.compile_model(
         pack,
         result.profile,
         rule=result.rule,
@@ -83,7 +83,7 @@ def test_node_statistics_equal_scalar_node_scores(pair):
     )
     codes = model.encode(assessment.ratings_by_id)[None, :]
     nodes = list(result.nodes)
-    per_node = mc.node_scores(model, codes, nodes)
+    per_node = mc.batch.node_scores(model, codes, nodes)
 
     for node in nodes:
         assert dict(result.nodes[node]) == {
@@ -100,7 +100,7 @@ def test_claimed_gains_equal_rescoring(pair):
     pack, assessment = _load(*pair)
     result = mc.score(pack, assessment)
     assume(pack.has_levels)
-    analysis = mc.gap_analysis(pack, result)
+    analysis = mc.analysis.gap_analysis(pack, result)
 
     for gap in analysis.gaps[:4]:
         after = _rescored(pack, result, {gap.requirement: gap.top})
@@ -118,7 +118,7 @@ def test_plan_level_equals_rescoring(pair):
     result = mc.score(pack, assessment)
     assume(pack.has_levels and result.semantics.rule.monotone)
     try:
-        plan = mc.improvement_plan(pack, result)
+        plan = mc.analysis.improvement_plan(pack, result)
     except mc.ScoringError as e:
         assert "cannot be reached" in str(e) or "needs S ≥" in str(e)
         return
@@ -142,7 +142,7 @@ def test_sensitivity_crossings_change_the_level(pair):
             moved, assessment, profile=result.profile, rule=result.rule
         ).level
 
-    for entry in mc.weight_sensitivity(pack, result)[:2]:
+    for entry in mc.analysis.weight_sensitivity(pack, result)[:2]:
         for sign, distance, reported in (
             (-1, entry.down, entry.level_down),
             (1, entry.up, entry.level_up),
@@ -191,13 +191,13 @@ def test_plan_is_minimal_against_brute_force(case):
     result = mc.score(pack, assessment)
     assume(pack.has_levels and result.semantics.rule.monotone)
     try:
-        plan = mc.improvement_plan(pack, result)
+        plan = mc.analysis.improvement_plan(pack, result)
     except mc.ScoringError:
         return
     if not plan.upgrades:
         return
     candidates = [
-        g.requirement for g in mc.gap_analysis(pack, result, target=max(
+        g.requirement for g in mc.analysis.gap_analysis(pack, result, target=max(
             pack.level_numbers
         )).gaps
     ]
@@ -234,14 +234,14 @@ def test_batch_node_totals_equal_the_results(pair):
     """node_totals gives every node's total and level as score() does."""
     pack, assessment = _load(*pair)
     result = mc.score(pack, assessment)
-    model = mc.compile_model(
+    model = mc.batch.compile_model(
         pack,
         result.profile,
         rule=result.rule,
         tailoring=assessment.tailoring,
     )
     codes = model.encode(assessment.ratings_by_id)[None, :]
-    totals = mc.node_totals(model, codes)
+    totals = mc.batch.node_totals(model, codes)
 
     for node, total in result.node_totals.items():
         level = int(totals.levels[node][0])

@@ -5,11 +5,13 @@ Local Sphinx extension for the maturity-core documentation.
   of one ``maturity`` command, read from the real argparse parser, so the
   reference cannot drift from the code.  The prose around it is written by
   hand in reference/cli.md.
+- ``maturity-problem-codes`` directive: the table of every problem code in
+  ``maturity_core.exceptions.PROBLEM_CODES`` with its meaning.
 - Consistency checks, reported as warnings (errors under ``-W``): every
   command of the parser has a ``maturity-cli`` block, every shipped JSON
   Schema is included (reference/schemas.md), and every name
-  in ``maturity_core.__all__``, ``maturity_core.testing.__all__`` and
-  ``maturity_core.typing.__all__`` is documented (reference/api.md).
+  in the ``__all__`` of ``maturity_core`` and of its public subpackages and
+  modules is documented (reference/api.md).
 """
 
 # ruff: noqa: INP001 -- a local Sphinx extension, not a package
@@ -31,6 +33,12 @@ logger = logging.getLogger(__name__)
 # Modules whose __all__ must be fully documented.
 PUBLIC_MODULES = (
     "maturity_core",
+    "maturity_core.analysis",
+    "maturity_core.authoring",
+    "maturity_core.batch",
+    "maturity_core.exceptions",
+    "maturity_core.questionnaire",
+    "maturity_core.report",
     "maturity_core.testing",
     "maturity_core.typing",
 )
@@ -328,8 +336,43 @@ def _check_schemas(app: Any, env: Any) -> None:
             )
 
 
+class MaturityProblemCodes(SphinxDirective):
+    """A table of every registered problem code and its meaning."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        from maturity_core.exceptions import PROBLEM_CODES  # noqa: PLC0415
+
+        headers = ("Code", "Meaning")
+        table = nodes.table(classes=["maturity-problem-codes"])
+        group = nodes.tgroup(cols=len(headers))
+        table += group
+        for width in (25, 75):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        group += head
+        row = nodes.row()
+        for title in headers:
+            row += nodes.entry("", nodes.paragraph(text=title))
+        head += row
+        body = nodes.tbody()
+        group += body
+        for code in sorted(PROBLEM_CODES):
+            row = nodes.row()
+            row += nodes.entry(
+                "", nodes.paragraph("", "", nodes.literal(code, code))
+            )
+            row += nodes.entry(
+                "", nodes.paragraph(text=PROBLEM_CODES[code])
+            )
+            body += row
+        return [table]
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_directive("maturity-cli", MaturityCLI)
+    app.add_directive("maturity-problem-codes", MaturityProblemCodes)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)

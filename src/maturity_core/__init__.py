@@ -8,10 +8,19 @@ Standards come as model packs, found through the entry-point group
     >>> pack = mc.load_pack("devpractice")  # doctest: +SKIP
     >>> a = mc.Assessment.from_path("a.json")  # doctest: +SKIP
     >>> result = mc.score(pack, a)  # doctest: +SKIP
+
+The root holds the kernel: packs and their models, assessments, the
+scoring semantics and rules, scoring and its result, overlays, the
+lifecycle and verification.  Features live in public subpackages, each
+imported on first use: :mod:`maturity_core.batch`,
+:mod:`maturity_core.analysis`, :mod:`maturity_core.report`,
+:mod:`maturity_core.questionnaire` and :mod:`maturity_core.authoring`.
 """
 
 from __future__ import annotations
 
+import importlib
+import warnings
 from typing import Any
 
 from ._assessment import (
@@ -24,67 +33,9 @@ from ._assessment import (
     blank_assessment,
     iter_assessment_problems,
 )
-from ._authoring import PackDiff, diff_packs, scaffold_pack
-from ._batch import (
-    NA_CODE,
-    UNRATED_CODE,
-    BatchResult,
-    CompiledModel,
-    compile_model,
-    encode_frame,
-    score_many,
-)
-from ._batchio import BatchSummary, score_file
-from ._compare import Comparison, NodeChange, RatingChange, compare
-from ._consolidate import (
-    AgreementStats,
-    Consolidation,
-    Disagreement,
-    agreement_statistics,
-    consolidate,
-)
-from ._crosswalk import (
-    Carried,
-    Crosswalk,
-    CrosswalkEntry,
-    NotCarried,
-    carry_assessment,
-    find_crosswalk,
-)
-from ._dask import score_dask
-from ._gaps import (
-    Gap,
-    GapAnalysis,
-    GapGroup,
-    LeafStanding,
-    Plan,
-    Upgrade,
-    gap_analysis,
-    improvement_plan,
-)
-from ._group import GroupMember, GroupResult, score_group
-from ._lifecycle import (
-    ChangeCheck,
-    Lifecycle,
-    Status,
-    check_level_change,
-    lifecycle_for,
-    status_on,
-)
-from ._migrate import Migrated, Rerate, migrate_assessment
-from ._model import (
-    Band,
-    Level,
-    Method,
-    Node,
-    Pack,
-    Profile,
-    RatingOption,
-    Requirement,
-    Rubric,
-    Tier,
-)
-from ._overlay import OverlayInfo, apply_overlay
+from ._lifecycle import check_level_change, lifecycle_for, status_on
+from ._model import Level, Node, Pack, Profile, Requirement, Rubric
+from ._overlay import apply_overlay
 from ._packs import (
     PackInfo,
     clear_pack_cache,
@@ -92,195 +43,171 @@ from ._packs import (
     iter_pack_problems,
     load_pack,
 )
-from ._population import (
-    Distribution,
-    NodeScores,
-    NodeTotals,
-    PopulationSummary,
-    WeightSensitivity,
-    node_scores,
-    node_totals,
-    perturbation_study,
-    summarise_population,
-    weight_sensitivity,
-)
-from ._questionnaire import read_questionnaire, write_questionnaire
-from ._report import (
-    NodeDiagnosis,
-    Report,
-    build_report,
-    font_subset,
-    population_radar_png,
-    radar_png,
-    to_html,
-    to_markdown,
-)
-from ._rules import (
-    Aggregation,
-    LevelRule,
-    RuleOutcome,
-    Scenario,
-    get_aggregation,
-    get_rule,
-    register_rule,
-    rule_names,
-)
-from ._scoring import (
-    DimensionScore,
-    Result,
-    TraceStep,
-    ValidatorReport,
-    score,
-    validate,
-)
-from ._semantics import Evaluation, Semantics
-from ._synthetic import synthetic_population
+from ._rules import Aggregation, LevelRule, get_rule, register_rule, rule_names
+from ._scoring import Result, score, validate
+from ._semantics import Semantics
 from ._text import Text
-from ._verify import Difference, Verification, verify_result
+from ._verify import verify_result
 from .exceptions import (
     AssessmentError,
-    IncompatiblePackError,
     InputError,
-    InvalidPackError,
     MaturityCoreError,
-    OutputError,
     PackError,
-    PackNotFoundError,
     Problem,
     ScoringError,
-    UnknownRequirementError,
-    UnknownRuleError,
 )
 
 
 __all__ = [
     "Aggregation",
-    "AgreementStats",
     "Assessment",
     "AssessmentError",
     "AssessmentMetadata",
     "Assessor",
-    "Band",
-    "BatchResult",
-    "BatchSummary",
-    "Carried",
-    "ChangeCheck",
-    "Comparison",
-    "CompiledModel",
-    "Consolidation",
-    "Crosswalk",
-    "CrosswalkEntry",
-    "Difference",
-    "DimensionScore",
-    "Disagreement",
-    "Distribution",
-    "Evaluation",
     "Evidence",
-    "Gap",
-    "GapAnalysis",
-    "GapGroup",
-    "GroupMember",
-    "GroupResult",
-    "IncompatiblePackError",
     "InputError",
-    "InvalidPackError",
-    "LeafStanding",
     "Level",
     "LevelRule",
-    "Lifecycle",
     "MaturityCoreError",
-    "Method",
-    "Migrated",
-    "NA_CODE",
     "Node",
-    "NodeChange",
-    "NodeDiagnosis",
-    "NodeScores",
-    "NodeTotals",
-    "NotCarried",
-    "OutputError",
-    "OverlayInfo",
     "Pack",
-    "PackDiff",
     "PackError",
     "PackInfo",
-    "PackNotFoundError",
-    "Plan",
-    "PopulationSummary",
     "Problem",
     "Profile",
-    "RatingChange",
     "RatingEntry",
-    "RatingOption",
-    "Report",
     "Requirement",
-    "Rerate",
     "Result",
     "Rubric",
-    "RuleOutcome",
-    "Scenario",
     "ScoringError",
     "Semantics",
-    "Status",
     "Tailoring",
     "Text",
-    "Tier",
-    "TraceStep",
-    "UNRATED_CODE",
-    "UnknownRequirementError",
-    "UnknownRuleError",
-    "Upgrade",
-    "ValidatorReport",
-    "Verification",
-    "WeightSensitivity",
-    "agreement_statistics",
     "apply_overlay",
     "blank_assessment",
-    "build_report",
-    "carry_assessment",
     "check_level_change",
     "clear_pack_cache",
-    "compare",
-    "compile_model",
-    "consolidate",
-    "diff_packs",
     "discover_packs",
-    "encode_frame",
-    "find_crosswalk",
-    "font_subset",
-    "gap_analysis",
-    "get_aggregation",
     "get_rule",
-    "improvement_plan",
     "iter_assessment_problems",
     "iter_pack_problems",
     "lifecycle_for",
     "load_pack",
-    "migrate_assessment",
-    "node_scores",
-    "node_totals",
-    "perturbation_study",
-    "population_radar_png",
-    "radar_png",
-    "read_questionnaire",
     "register_rule",
     "rule_names",
-    "scaffold_pack",
     "score",
-    "score_dask",
-    "score_file",
-    "score_group",
-    "score_many",
     "status_on",
-    "summarise_population",
-    "synthetic_population",
-    "to_html",
-    "to_markdown",
     "validate",
     "verify_result",
-    "weight_sensitivity",
-    "write_questionnaire",
 ]
+
+# The public subpackages, imported on first attribute access so that
+# ``import maturity_core`` loads none of the features' optional extras.
+_SUBPACKAGES = frozenset(
+    {
+        "analysis",
+        "authoring",
+        "batch",
+        "cli",
+        "exceptions",
+        "questionnaire",
+        "report",
+        "testing",
+        "typing",
+    }
+)
+
+# Names the root exported before the features moved into subpackages:
+# still importable from the root, with a DeprecationWarning, until the
+# next release.
+_MOVED = {
+    "AgreementStats": "analysis",
+    "Band": "typing",
+    "BatchResult": "batch",
+    "BatchSummary": "batch",
+    "Carried": "analysis",
+    "ChangeCheck": "typing",
+    "Comparison": "analysis",
+    "CompiledModel": "batch",
+    "Consolidation": "analysis",
+    "Crosswalk": "analysis",
+    "CrosswalkEntry": "analysis",
+    "Difference": "typing",
+    "DimensionScore": "typing",
+    "Disagreement": "analysis",
+    "Distribution": "batch",
+    "Evaluation": "typing",
+    "Gap": "analysis",
+    "GapAnalysis": "analysis",
+    "GapGroup": "analysis",
+    "GroupMember": "analysis",
+    "GroupResult": "analysis",
+    "IncompatiblePackError": "exceptions",
+    "InvalidPackError": "exceptions",
+    "LeafStanding": "analysis",
+    "Lifecycle": "typing",
+    "Method": "typing",
+    "Migrated": "analysis",
+    "NA_CODE": "batch",
+    "NodeChange": "analysis",
+    "NodeDiagnosis": "report",
+    "NodeScores": "batch",
+    "NodeTotals": "batch",
+    "NotCarried": "analysis",
+    "OutputError": "exceptions",
+    "OverlayInfo": "typing",
+    "PackDiff": "authoring",
+    "PackNotFoundError": "exceptions",
+    "Plan": "analysis",
+    "PopulationSummary": "batch",
+    "RatingChange": "analysis",
+    "RatingOption": "typing",
+    "Report": "report",
+    "Rerate": "analysis",
+    "RuleOutcome": "typing",
+    "Scenario": "typing",
+    "Status": "typing",
+    "Tier": "typing",
+    "TraceStep": "typing",
+    "UNRATED_CODE": "batch",
+    "UnknownRequirementError": "exceptions",
+    "UnknownRuleError": "exceptions",
+    "Upgrade": "analysis",
+    "ValidatorReport": "typing",
+    "Verification": "typing",
+    "WeightSensitivity": "analysis",
+    "agreement_statistics": "analysis",
+    "build_report": "report",
+    "carry_assessment": "analysis",
+    "compare": "analysis",
+    "compile_model": "batch",
+    "consolidate": "analysis",
+    "diff_packs": "authoring",
+    "encode_frame": "batch",
+    "find_crosswalk": "analysis",
+    "font_subset": "report",
+    "gap_analysis": "analysis",
+    "get_aggregation": "typing",
+    "improvement_plan": "analysis",
+    "migrate_assessment": "analysis",
+    "node_scores": "batch",
+    "node_totals": "batch",
+    "perturbation_study": "analysis",
+    "population_radar_png": "report",
+    "radar_png": "report",
+    "read_questionnaire": "questionnaire",
+    "scaffold_pack": "authoring",
+    "score_dask": "batch",
+    "score_file": "batch",
+    "score_group": "analysis",
+    "score_many": "batch",
+    "summarise_population": "batch",
+    "synthetic_population": "batch",
+    "to_html": "report",
+    "to_markdown": "report",
+    "weight_sensitivity": "analysis",
+    "write_questionnaire": "questionnaire",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -288,5 +215,16 @@ def __getattr__(name: str) -> Any:
         from importlib.metadata import version  # noqa: PLC0415
 
         return version("maturity-core")
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _MOVED:
+        home = f"{__name__}.{_MOVED[name]}"
+        warnings.warn(
+            f"{__name__}.{name} moved to {home}.{name}; the old name "
+            "goes away in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(home), name)
     msg = f"module {__name__} has no attribute {name}"
     raise AttributeError(msg)

@@ -13,7 +13,7 @@ from . import _jsonio
 from ._model import NA, ROOT, Pack, Profile
 from ._rules import rule_names
 from ._schema import iter_schema_problems
-from .exceptions import AssessmentError, Problem
+from .exceptions import ArgumentError, AssessmentError, Problem
 
 
 #: The newest assessment format this core reads.
@@ -166,6 +166,28 @@ class Assessment:
     metadata: AssessmentMetadata = AssessmentMetadata()
     tailoring: tuple[Tailoring, ...] = ()
     source: str | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        for i, entry in enumerate(self.ratings):
+            if not isinstance(entry, RatingEntry):
+                msg = (
+                    f"Assessment(): ratings[{i}] must be a RatingEntry, got "
+                    f"{type(entry).__name__}; build an assessment from JSON "
+                    "data with Assessment.from_dict"
+                )
+                raise ArgumentError(msg)
+
+    def __repr__(self) -> str:
+        version = f" {self.pack_version}" if self.pack_version else ""
+        profile = f" {self.profile}" if self.profile else ""
+        rated = sum(1 for r in self.ratings if r.rating is not None)
+        org = self.metadata.organisation
+        of = f" of {org!r}" if org else ""
+        return (
+            f"<Assessment {self.pack}{version}{profile}{of}: "
+            f"{rated}/{len(self.ratings)} rated, "
+            f"{len(self.tailoring)} tailored>"
+        )
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str | None = None) -> Assessment:
@@ -324,6 +346,14 @@ def blank_assessment(
 
     .. versionadded:: 0.1.0
     """
+    if profile is not None and profile not in pack.profiles:
+        problem = Problem(
+            "$.profile",
+            f"the pack has no profile {profile!r}; profiles: "
+            f"{', '.join(pack.profiles)}",
+            "unknown-profile",
+        )
+        raise AssessmentError([problem])
     prof = pack.get_profile(profile)
     ratings = []
     for req in pack.requirements:

@@ -21,7 +21,14 @@ from ._semantics import (
     ratings_of,
 )
 from ._text import Text
-from .exceptions import AssessmentError, Problem, ScoringError
+from .exceptions import (
+    ArgumentError,
+    AssessmentError,
+    NotFoundError,
+    Problem,
+    ScoringError,
+    expect,
+)
 
 
 __all__ = ["UNRATED_POLICIES", "level_for_score"]
@@ -186,14 +193,33 @@ class Result:
         return lifecycle_for(self.pack, dt.date.fromisoformat(date))
 
     def node_score(self, node_id: str, level: int) -> Fraction | None:
-        """The score of *node_id* at *level*, or ``None`` if absent."""
+        """
+        The score of *node_id* at *level*, or ``None`` if the node is
+        absent at that level (tailored out, or nothing to score there).
+
+        Raises:
+            NotFoundError: If the pack has no node *node_id* or no level
+                *level*.
+        """
+        if node_id not in self.pack.nodes:
+            msg = (
+                f"pack {self.pack.id} has no node {node_id!r}; "
+                "Pack.nodes holds the node ids"
+            )
+            raise NotFoundError(msg)
+        if level not in self.pack.level_numbers:
+            msg = (
+                f"pack {self.pack.id} has no level {level!r}; levels: "
+                f"{', '.join(map(str, self.pack.level_numbers))}"
+            )
+            raise NotFoundError(msg)
         return self.nodes.get(node_id, {}).get(level)
 
     def to_dict(self) -> dict[str, Any]:
         """
         The result as JSON-ready data; every number is an exact string.
         """
-        from . import __version__  # noqa: PLC0415 -- avoid an import cycle
+        from importlib.metadata import version  # noqa: PLC0415
 
         meta = self.assessment.metadata.to_dict()
         life = self.lifecycle
@@ -207,7 +233,7 @@ class Result:
             "scope": sorted(
                 n for n in self.nodes if self.pack.nodes[n].is_leaf
             ),
-            "core_version": __version__,
+            "core_version": version("maturity-core"),
             "profile": self.profile,
             "rule": self.rule,
             "gate": exact_or_none(self.gate),
@@ -322,6 +348,7 @@ def validate(
 
     .. versionadded:: 0.1.0
     """
+    _expect_pack_and_assessment("validate", pack, assessment)
     prof = resolve_profile(pack, assessment, profile)
     problems = _check(pack, assessment, prof)
     if problems:
@@ -331,6 +358,25 @@ def validate(
     if failed:
         _raise(failed, assessment.source)
     return reports
+
+
+def _expect_pack_and_assessment(
+    function: str, pack: object, assessment: object
+) -> None:
+    if isinstance(pack, Assessment) and isinstance(assessment, Pack):
+        msg = (
+            f"{function}(): the pack comes first, then the assessment: "
+            f"{function}(pack, assessment)"
+        )
+        raise ArgumentError(msg)
+    expect(function, "pack", pack, Pack, "a Pack (from load_pack)")
+    expect(
+        function,
+        "assessment",
+        assessment,
+        Assessment,
+        "an Assessment (from Assessment.from_path or Assessment.from_dict)",
+    )
 
 
 def _raise(problems: list[Problem], source: str | None) -> None:
@@ -403,6 +449,8 @@ def score(
             value.
 
     Raises:
+        ArgumentError: If *pack* is not a :class:`Pack` or *assessment*
+            not an :class:`Assessment`.
         AssessmentError: If the assessment does not fit the pack.
         UnknownRuleError: If *rule* names no registered rule.
         ScoringError: If requirements are unrated and *unrated* is
@@ -410,6 +458,7 @@ def score(
 
     .. versionadded:: 0.1.0
     """
+    _expect_pack_and_assessment("score", pack, assessment)
     check_unrated_policy(unrated)
     prof = resolve_profile(pack, assessment, profile)
     reports = validate(pack, assessment, profile=prof.id)

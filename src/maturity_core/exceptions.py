@@ -5,6 +5,8 @@ Every error a user can cause is a :class:`MaturityCoreError`.  Each concrete
 error also subclasses the builtin exception it refines, so callers that
 already catch :class:`ValueError` or :class:`LookupError` keep working.
 Messages name the file, the place (a JSON path) and what would be valid.
+Every :class:`Problem` code the core reports is registered, with its
+meaning, in :data:`PROBLEM_CODES`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import attrs
+
+from ._codes import PROBLEM_CODES
 
 
 @attrs.frozen
@@ -60,6 +64,29 @@ class MaturityCoreError(Exception):
 
     .. versionadded:: 0.1.0
     """
+
+
+class ArgumentError(MaturityCoreError, TypeError):
+    """
+    A function of the Python API was given an argument of the wrong kind
+    (a dict where an :class:`~maturity_core.Assessment` belongs, or the
+    pack and the assessment swapped).
+
+    The message names the function, the argument, what it got and what
+    it takes.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+def expect(
+    function: str, name: str, value: object, kind: type, wanted: str
+) -> None:
+    """Raise :class:`ArgumentError` unless *value* is a *kind*."""
+    if not isinstance(value, kind):
+        got = type(value).__name__
+        msg = f"{function}(): {name} must be {wanted}, got {got}"
+        raise ArgumentError(msg)
 
 
 class InputError(MaturityCoreError, ValueError):
@@ -260,6 +287,24 @@ class UnknownRuleError(MaturityCoreError, LookupError):
         )
 
 
+class NotFoundError(MaturityCoreError, LookupError):
+    """
+    A node, a level or a crosswalk that was asked for does not exist.
+
+    The message names what was asked for and where to find the valid
+    names.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class ScoringError(MaturityCoreError):
     """
     A valid assessment cannot be scored as asked.
@@ -280,11 +325,14 @@ class ScoringError(MaturityCoreError):
 
 
 __all__ = [
+    "PROBLEM_CODES",
+    "ArgumentError",
     "AssessmentError",
     "IncompatiblePackError",
     "InputError",
     "InvalidPackError",
     "MaturityCoreError",
+    "NotFoundError",
     "OutputError",
     "PackError",
     "PackNotFoundError",

@@ -1,5 +1,9 @@
 """
-Types for extending *maturity-core*.
+Types for annotating and extending *maturity-core*.
+
+The parts of a model, a result and the kernel's other answers are
+importable from here for annotations; user code receives them from the
+kernel's functions and seldom builds one itself.
 
 A level rule is any callable with the :class:`LevelRule` signature;
 register it with :func:`maturity_core.register_rule`.  A pack validator
@@ -13,11 +17,18 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Protocol
 
+from ._lifecycle import ChangeCheck, Lifecycle, Status
+from ._model import Band, Method, RatingOption, Tier
+from ._overlay import OverlayInfo
+from ._rules import RuleOutcome, Scenario, get_aggregation
+from ._scoring import DimensionScore, TraceStep, ValidatorReport
+from ._semantics import Evaluation
+from ._verify import Difference, Verification
+
 
 if TYPE_CHECKING:
     from ._assessment import Assessment
     from ._model import Pack
-    from ._rules import RuleOutcome
     from .exceptions import Problem
 
 
@@ -41,4 +52,24 @@ class PackValidator(Protocol):
     ) -> Iterable[Problem]: ...
 
 
-__all__ = ["LevelRule", "PackValidator"]
+__all__ = [
+    "Band",
+    "ChangeCheck",
+    "Difference",
+    "DimensionScore",
+    "Evaluation",
+    "LevelRule",
+    "Lifecycle",
+    "Method",
+    "OverlayInfo",
+    "PackValidator",
+    "RatingOption",
+    "RuleOutcome",
+    "Scenario",
+    "Status",
+    "Tier",
+    "TraceStep",
+    "ValidatorReport",
+    "Verification",
+    "get_aggregation",
+]

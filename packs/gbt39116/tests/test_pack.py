@@ -180,8 +180,8 @@ class TestWording:
 
 
 @pytest.fixture(scope="module")
-def walk() -> dict[str, mc.CrosswalkEntry]:
-    crosswalk = mc.find_crosswalk("db12t1073", "gbt39116")
+def walk() -> dict[str, mc.analysis.CrosswalkEntry]:
+    crosswalk = mc.analysis.find_crosswalk("db12t1073", "gbt39116")
     return {m.source: m for m in crosswalk.requirements}
 
 

@@ -37,9 +37,9 @@ def test_vectors_pass():
 def test_batch_path_agrees_with_the_exact_path():
     """Non-linear packs are scored row by row in batch, identically."""
     pack = mc.load_pack("devpractice")
-    model = mc.compile_model(pack)
-    codes = mc.synthetic_population(model, 40, seed=3)
-    batch = mc.score_many(model, codes)
+    model = mc.batch.compile_model(pack)
+    codes = mc.batch.synthetic_population(model, 40, seed=3)
+    batch = mc.batch.score_many(model, codes)
     for i, row in enumerate(codes):
         ratings = tuple(
             mc.RatingEntry(r, model.rating_ids[c])
@@ -93,7 +93,7 @@ def _claims_and_rescoring(pack, assessment):
     result = mc.score(pack, assessment)
     top = max(pack.level_numbers)
     claimed, real = [], []
-    for gap in mc.gap_analysis(pack, result, target=top).gaps:
+    for gap in mc.analysis.gap_analysis(pack, result, target=top).gaps:
         after = mc.score(pack, _raised(assessment, gap.requirement, gap.top))
         k = gap.level - 1
         claimed.append((gap.requirement, gap.level_gain, gap.gain))
@@ -116,7 +116,7 @@ def test_gap_gain_of_a_practice_above_the_weakest_is_zero():
         "requirements": {"incident-response.l2": "1"},
     }
     result = mc.score(pack, assessment_from_recipe(pack, None, recipe))
-    gaps = {g.requirement: g for g in mc.gap_analysis(pack, result).gaps}
+    gaps = {g.requirement: g for g in mc.analysis.gap_analysis(pack, result).gaps}
 
     assert (0, 0) == (
         gaps["automated-testing.l2"].level_gain,

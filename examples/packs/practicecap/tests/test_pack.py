@@ -222,7 +222,7 @@ class TestPython:
         pack = mc.load_pack(PACK)
         rows = data.draw(st.lists(_ratings(pack), min_size=1, max_size=8))
 
-        batch = mc.score_many(pack, rows)
+        batch = mc.batch.score_many(pack, rows)
         results = [mc.score(pack, _rated(pack, row)) for row in rows]
 
         assert [(r.score, r.level) for r in results] == [
@@ -239,7 +239,7 @@ class TestPython:
         ratings = data.draw(_ratings(pack))
         result = mc.score(pack, _rated(pack, ratings))
         claimed, real = [], []
-        for gap in mc.gap_analysis(pack, result, target=3).gaps:
+        for gap in mc.analysis.gap_analysis(pack, result, target=3).gaps:
             after = mc.score(pack, _rated(pack, ratings | {gap.requirement: gap.top}))
             k = gap.level - 1
             claimed.append((gap.requirement, gap.level_gain, gap.gain))

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from maturity_core import LevelRule, RuleOutcome, register_rule, rule_names
+from maturity_core import LevelRule, register_rule, rule_names
+from maturity_core.typing import RuleOutcome
 
 
 def all_at_or_below(

@@ -25,12 +25,12 @@ from typing import Any
 
 import attrs
 
-from ._assessment import Assessment
-from ._format import decimal, exact, exact_or_none
-from ._model import Pack, RatingOption, Requirement
-from ._scoring import Result, score
-from ._semantics import Semantics, ratings_of
-from .exceptions import InputError, ScoringError
+from maturity_core._assessment import Assessment
+from maturity_core._format import decimal, exact, exact_or_none
+from maturity_core._model import Pack, RatingOption, Requirement
+from maturity_core._scoring import Result, score
+from maturity_core._semantics import Semantics, ratings_of
+from maturity_core.exceptions import InputError, ScoringError
 
 
 @attrs.frozen

@@ -8,11 +8,12 @@ from typing import IO, Any
 
 import attrs
 
-from . import _files
+from maturity_core import _files
+from maturity_core._escape import from_csv_cell, to_csv_cell
+from maturity_core.exceptions import InputError
+
 from ._batch import CompiledModel, encode_frame, score_many
-from ._escape import from_csv_cell, to_csv_cell
 from ._population import node_totals
-from .exceptions import InputError
 
 
 #: Rows read, scored and written at a time.
@@ -37,7 +38,7 @@ def _arrow() -> Any:
     try:
         import pyarrow as pa  # noqa: PLC0415 -- optional dependency
     except ImportError:  # pragma: no cover -- exercised without the extra
-        from .exceptions import MaturityCoreError  # noqa: PLC0415
+        from maturity_core.exceptions import MaturityCoreError  # noqa: PLC0415
 
         msg = "batch files need pyarrow: pip install 'maturity-core[batch]'"
         raise MaturityCoreError(msg) from None

@@ -73,18 +73,18 @@ from typing import IO, Any
 
 import attrs
 
-from . import _files, _jsonio
-from ._assessment import (
+from maturity_core import _files, _jsonio
+from maturity_core._assessment import (
     ASSESSMENT_FORMAT,
     Assessment,
     RatingEntry,
     iter_assessment_problems,
 )
-from ._escape import from_csv_cell, to_csv_cell
-from ._model import Pack, Profile, Requirement
-from ._packs import discover_packs, load_pack
-from ._scoring import profile_or_error
-from .exceptions import (
+from maturity_core._escape import from_csv_cell, to_csv_cell
+from maturity_core._model import Pack, Profile, Requirement
+from maturity_core._packs import discover_packs, load_pack
+from maturity_core._scoring import profile_or_error
+from maturity_core.exceptions import (
     AssessmentError,
     InputError,
     MaturityCoreError,

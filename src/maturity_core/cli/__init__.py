@@ -23,26 +23,28 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-from . import _files, _jsonio
-from ._assessment import Assessment, blank_assessment
-from ._overlay import apply_overlay
-from ._packs import discover_packs, load_pack
+from maturity_core import _files, _jsonio
+from maturity_core._assessment import Assessment, blank_assessment
+from maturity_core._overlay import apply_overlay
+from maturity_core._packs import discover_packs, load_pack
+from maturity_core._scoring import UNRATED_POLICIES, score, validate
+from maturity_core._text import is_language_tag, printable
+from maturity_core.exceptions import (
+    AssessmentError,
+    InputError,
+    MaturityCoreError,
+    NotFoundError,
+    OutputError,
+    PackNotFoundError,
+    Problem,
+)
+
 from ._render import (
     render_crosswalk,
     render_group,
     render_packs,
     render_result,
     render_validation,
-)
-from ._scoring import UNRATED_POLICIES, score, validate
-from ._text import is_language_tag, printable
-from .exceptions import (
-    AssessmentError,
-    InputError,
-    MaturityCoreError,
-    OutputError,
-    PackNotFoundError,
-    Problem,
 )
 
 
@@ -56,17 +58,19 @@ class _Exit(Exception):  # noqa: N818 -- internal control flow, not an error
 
 
 class _Parser(argparse.ArgumentParser):
+    # Each run() builds its parser from a subclass of its own that holds
+    # that run's streams (subparsers share their parent's class), so runs
+    # never share state.
     stream: IO[str] = sys.stderr
+    out: IO[str] = sys.stdout
 
     def _print_message(
         self, message: str, file: SupportsWrite[str] | None = None
     ) -> None:
         if message:
-            (self.stream if file is not sys.stdout else _Parser.out).write(
+            (self.stream if file is not sys.stdout else self.out).write(
                 message
             )
-
-    out: IO[str] = sys.stdout
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         if message:
@@ -74,8 +78,12 @@ class _Parser(argparse.ArgumentParser):
         raise _Exit(status)
 
 
-def _parser() -> _Parser:  # noqa: PLR0915 -- one declaration per option
-    parser = _Parser(
+def _parser(  # noqa: PLR0915 -- one declaration per option
+    stdout: IO[str] | None = None, stderr: IO[str] | None = None
+) -> _Parser:
+    streams = {"out": stdout or sys.stdout, "stream": stderr or sys.stderr}
+    parser_class: type[_Parser] = type("_RunParser", (_Parser,), streams)
+    parser = parser_class(
         prog="maturity",
         description="Score organisations against capability-maturity "
         "standards installed as model packs.",
@@ -457,11 +465,12 @@ def _cmd_packs(args: argparse.Namespace, stdout: IO[str]) -> int:
 def _cmd_template(args: argparse.Namespace, stdout: IO[str]) -> int:
     pack = _load(args.pack, args)
     if args.profile and args.profile not in pack.profiles:
+        # A name that must be found in the pack: invalid input, as in score.
         msg = (
             f"pack {pack.id} has no profile {args.profile!r}; valid profiles: "
             f"{', '.join(pack.profiles)}"
         )
-        raise _UsageError(msg)
+        raise MaturityCoreError(msg)
     fmt = args.format or (
         args.output.suffix.lower().lstrip(".")
         if args.output is not None
@@ -469,7 +478,9 @@ def _cmd_template(args: argparse.Namespace, stdout: IO[str]) -> int:
         else "json"
     )
     if fmt in ("xlsx", "csv"):
-        from ._questionnaire import write_questionnaire  # noqa: PLC0415
+        from maturity_core.questionnaire import (  # noqa: PLC0415
+            write_questionnaire,
+        )
 
         if args.output is None or args.output.suffix.lower() != f".{fmt}":
             msg = f"--format {fmt} needs -o FILE.{fmt}"
@@ -538,9 +549,8 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._assessment import Tailoring  # noqa: PLC0415
-    from ._batch import compile_model  # noqa: PLC0415
-    from ._batchio import score_file  # noqa: PLC0415
+    from maturity_core._assessment import Tailoring  # noqa: PLC0415
+    from maturity_core.batch import compile_model, score_file  # noqa: PLC0415
 
     tailoring = []
     for spec in args.tailor:
@@ -593,7 +603,7 @@ def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _cmd_crosswalk(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._crosswalk import (  # noqa: PLC0415
+    from maturity_core.analysis._crosswalk import (  # noqa: PLC0415
         Crosswalk,
         carry_assessment,
         compare_across,
@@ -608,14 +618,14 @@ def _cmd_crosswalk(args: argparse.Namespace, stdout: IO[str]) -> int:
         if (walk.source, walk.target) == (target.id, source.id):
             walk = walk.reversed()
     else:
-        found = find_crosswalk(source.id, target.id)
-        if found is None:
+        try:
+            walk = find_crosswalk(source.id, target.id)
+        except NotFoundError:
             msg = (
                 f"no installed pack ships a crosswalk between {source.id} "
                 f"and {target.id}; give one with --map FILE"
             )
-            raise _UsageError(msg)
-        walk = found
+            raise _UsageError(msg) from None
     carried = carry_assessment(
         walk,
         assessment,
@@ -645,7 +655,7 @@ def _cmd_crosswalk(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _side(result: Any) -> dict[str, Any]:
-    from ._format import decimal  # noqa: PLC0415
+    from maturity_core._format import decimal  # noqa: PLC0415
 
     return {
         "pack": result.pack.id,
@@ -665,12 +675,22 @@ def _side(result: Any) -> dict[str, Any]:
 
 
 def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._report import build_report, radar_png, to_html, to_markdown  # noqa: PLC0415
+    from maturity_core.report._report import (  # noqa: PLC0415
+        build_report,
+        radar_png,
+        to_html,
+        to_markdown,
+    )
 
     assessment = _read_assessment(args.assessment)
     pack = _load_for(assessment, args)
     result = score(pack, assessment, profile=args.profile)
-    report = build_report(pack, result, lang=args.lang, target=args.target)
+    try:
+        report = build_report(
+            pack, result, lang=args.lang, target=args.target
+        )
+    except ValueError as e:
+        raise _UsageError(str(e)) from None
     if args.format == "json":
         _emit(_jsonio.dumps(report.to_dict()), args.output, stdout)
     elif args.format == "html":
@@ -694,14 +714,19 @@ def _chart_path(output: Path) -> Path:
 def _read_assessment(path: Path) -> Assessment:
     """An assessment from JSON, or from an XLSX/CSV questionnaire."""
     if path.suffix.lower() in (".xlsx", ".csv"):
-        from ._questionnaire import read_questionnaire  # noqa: PLC0415
+        from maturity_core.questionnaire import (  # noqa: PLC0415
+            read_questionnaire,
+        )
 
         return read_questionnaire(path)
     return Assessment.from_path(path)
 
 
 def _cmd_plan(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._gaps import efforts_from_json, improvement_plan  # noqa: PLC0415
+    from maturity_core.analysis._gaps import (  # noqa: PLC0415
+        efforts_from_json,
+        improvement_plan,
+    )
 
     assessment = _read_assessment(args.assessment)
     pack = _load_for(assessment, args)
@@ -734,7 +759,7 @@ def _cmd_plan(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _cmd_consolidate(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._consolidate import consolidate  # noqa: PLC0415
+    from maturity_core.analysis._consolidate import consolidate  # noqa: PLC0415
 
     if len(args.assessments) < 2:
         msg = "consolidate needs at least two assessments"
@@ -768,7 +793,7 @@ def _cmd_consolidate(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._compare import compare  # noqa: PLC0415
+    from maturity_core.analysis._compare import compare  # noqa: PLC0415
 
     before_a = _read_assessment(args.before)
     after_a = _read_assessment(args.after)
@@ -794,7 +819,7 @@ def _cmd_compare(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _cmd_pack(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from . import _authoring  # noqa: PLC0415
+    from maturity_core.authoring import _authoring  # noqa: PLC0415
 
     tool = args.pack_command
     if tool is None:
@@ -862,7 +887,7 @@ def _render_check(check: Any, stdout: IO[str]) -> None:
 
 
 def _cmd_migrate(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._migrate import migrate_assessment  # noqa: PLC0415
+    from maturity_core.analysis._migrate import migrate_assessment  # noqa: PLC0415
 
     assessment = Assessment.from_path(args.assessment)
     pack = _load(args.to, args) if args.to else _load_for(assessment, args)
@@ -890,7 +915,7 @@ def _cmd_migrate(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._verify import verify_result  # noqa: PLC0415
+    from maturity_core._verify import verify_result  # noqa: PLC0415
 
     assessment = Assessment.from_path(args.assessment)
     outcome = verify_result(
@@ -916,7 +941,7 @@ def _cmd_verify(args: argparse.Namespace, stdout: IO[str]) -> int:
 def _cmd_status(args: argparse.Namespace, stdout: IO[str]) -> int:
     import datetime as dt  # noqa: PLC0415
 
-    from ._lifecycle import Lifecycle, parse_date, status_on  # noqa: PLC0415
+    from maturity_core._lifecycle import Lifecycle, parse_date, status_on  # noqa: PLC0415
 
     data = _jsonio.read_json(args.result)
     source = str(args.result)
@@ -948,7 +973,7 @@ def _cmd_status(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _cmd_change(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._lifecycle import check_level_change, parse_date  # noqa: PLC0415
+    from maturity_core._lifecycle import check_level_change, parse_date  # noqa: PLC0415
 
     previous = _jsonio.read_json(args.previous)
     if not isinstance(previous, dict):
@@ -995,7 +1020,7 @@ def _cmd_change(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _cmd_group(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._group import score_group  # noqa: PLC0415
+    from maturity_core.analysis._group import score_group  # noqa: PLC0415
 
     result = score_group(args.group)
     data = result.to_dict()
@@ -1064,15 +1089,13 @@ def run(
     """
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
-    parser = _parser()
-    _Parser.stream = stderr
-    _Parser.out = stdout
+    parser = _parser(stdout, stderr)
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
     except _Exit as e:
         return e.status
     if args.version:
-        from . import __version__  # noqa: PLC0415
+        from maturity_core import __version__  # noqa: PLC0415
 
         stdout.write(f"maturity-core {__version__}\n")
         return EXIT_OK

@@ -17,12 +17,12 @@ from typing import Any
 
 import attrs
 
-from . import _jsonio
-from ._assessment import Assessment
-from ._packs import load_pack
-from ._schema import iter_schema_problems
-from ._scoring import Result, score
-from .exceptions import AssessmentError, Problem
+from maturity_core import _jsonio
+from maturity_core._assessment import Assessment
+from maturity_core._packs import load_pack
+from maturity_core._schema import iter_schema_problems
+from maturity_core._scoring import Result, score
+from maturity_core.exceptions import AssessmentError, Problem
 
 
 @attrs.frozen(eq=False)

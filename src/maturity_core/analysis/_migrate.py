@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from ._assessment import Assessment, RatingEntry
-from ._model import Pack
+from maturity_core._assessment import Assessment, RatingEntry
+from maturity_core._model import Pack
 
 
 @attrs.frozen

@@ -19,13 +19,13 @@ from typing import Any
 
 import attrs
 
-from . import _jsonio
-from ._assessment import Assessment, RatingEntry, Tailoring
-from ._model import Pack
-from ._packs import discover_packs
-from ._schema import iter_schema_problems
-from ._scoring import Result, score
-from .exceptions import InvalidPackError, Problem
+from maturity_core import _jsonio
+from maturity_core._assessment import Assessment, RatingEntry, Tailoring
+from maturity_core._model import Pack
+from maturity_core._packs import discover_packs
+from maturity_core._schema import iter_schema_problems
+from maturity_core._scoring import Result, score
+from maturity_core.exceptions import InvalidPackError, NotFoundError, Problem
 
 
 RELATIONS = ("equal", "subset", "superset", "intersects")
@@ -165,13 +165,17 @@ class Crosswalk:
         return problems
 
 
-def find_crosswalk(source: str, target: str) -> Crosswalk | None:
+def find_crosswalk(source: str, target: str) -> Crosswalk:
     """
     The crosswalk between installed packs *source* and *target*, from the
     ``crosswalks/`` folder of either pack (reversed if stored the other
-    way round), or ``None`` if no installed pack ships one.
+    way round).
+
+    Raises:
+        NotFoundError: If no installed pack ships one.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 Raises instead of returning ``None``.
     """
     for info in discover_packs():
         if info.id not in (source, target):
@@ -190,7 +194,11 @@ def find_crosswalk(source: str, target: str) -> Crosswalk | None:
                 return walk
             if (walk.source, walk.target) == (target, source):
                 return walk.reversed()
-    return None
+    msg = (
+        f"no installed pack ships a crosswalk between {source} and "
+        f"{target}; give one with Crosswalk.from_path"
+    )
+    raise NotFoundError(msg)
 
 
 @attrs.frozen

@@ -15,10 +15,10 @@ from typing import Any
 
 import attrs
 
-from . import _files
-from ._escape import md_cell, md_text
-from ._model import ROOT, Node, Pack
-from .exceptions import (
+from maturity_core import _files
+from maturity_core._escape import md_cell, md_text
+from maturity_core._model import ROOT, Node, Pack
+from maturity_core.exceptions import (
     InputError,
     InvalidPackError,
     MaturityCoreError,
@@ -603,8 +603,8 @@ def check_pack_path(path: Path, *, trust_code: bool = False) -> PackCheck:
             read.
         IncompatiblePackError: If the pack's format is newer than the core's.
     """
-    from ._packs import load_pack, locate_pack_json  # noqa: PLC0415
-    from .testing import read_vector, run_vector, vector_files  # noqa: PLC0415
+    from maturity_core._packs import load_pack, locate_pack_json  # noqa: PLC0415
+    from maturity_core.testing import read_vector, run_vector, vector_files  # noqa: PLC0415
 
     try:
         pack = load_pack(path, trust_code=trust_code)

@@ -42,11 +42,11 @@ from typing import Any
 
 import attrs
 
-from ._assessment import Assessment, Tailoring
-from ._format import decimal, exact
-from ._model import NA, ROOT, Pack, Profile
-from ._semantics import Semantics, check_unrated_policy
-from .exceptions import (
+from maturity_core._assessment import Assessment, Tailoring
+from maturity_core._format import decimal, exact
+from maturity_core._model import NA, ROOT, Pack, Profile
+from maturity_core._semantics import Semantics, check_unrated_policy
+from maturity_core.exceptions import (
     AssessmentError,
     MaturityCoreError,
     Problem,
@@ -291,8 +291,8 @@ def compile_model(
     probe = Assessment(
         pack=pack.id, ratings=(), profile=profile, tailoring=tuple(tailoring)
     )
-    from ._assessment import iter_assessment_problems  # noqa: PLC0415
-    from ._scoring import resolve_profile  # noqa: PLC0415
+    from maturity_core._assessment import iter_assessment_problems  # noqa: PLC0415
+    from maturity_core._scoring import resolve_profile  # noqa: PLC0415
 
     prof = resolve_profile(pack, probe, profile)
     if weights:

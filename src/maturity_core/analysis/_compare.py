@@ -16,9 +16,9 @@ from typing import Any
 
 import attrs
 
-from ._format import exact, exact_or_none
-from ._scoring import Result
-from .exceptions import AssessmentError, Problem
+from maturity_core._format import exact, exact_or_none
+from maturity_core._scoring import Result
+from maturity_core.exceptions import AssessmentError, Problem
 
 
 def _major(version: str) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from ._assessment import (
+from maturity_core._assessment import (
     Assessment,
     AssessmentMetadata,
     Assessor,
@@ -38,9 +38,9 @@ from ._assessment import (
     RatingEntry,
     iter_assessment_problems,
 )
-from ._format import exact, exact_or_none
-from ._model import NA, Pack, Profile
-from .exceptions import AssessmentError, Problem
+from maturity_core._format import exact, exact_or_none
+from maturity_core._model import NA, Pack, Profile
+from maturity_core.exceptions import AssessmentError, Problem
 
 
 #: The consolidation rules :func:`consolidate` knows.

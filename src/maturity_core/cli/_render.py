@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import IO, Any
 
-from ._format import decimal, exact
-from ._model import ROOT, Node
-from ._packs import PackInfo
-from ._scoring import Result
+from maturity_core._format import decimal, exact
+from maturity_core._model import ROOT, Node
+from maturity_core._packs import PackInfo
+from maturity_core._scoring import Result
 
 
 def _console(stream: IO[str]) -> Any:

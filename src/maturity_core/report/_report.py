@@ -23,13 +23,13 @@ from urllib.parse import quote
 
 import attrs
 
-from ._escape import md_cell, md_text
-from ._format import decimal, exact
-from ._gaps import gap_analysis, improvement_plan
-from ._model import ROOT, Pack
-from ._scoring import Result
-from ._text import is_language_tag
-from .exceptions import MaturityCoreError, ScoringError
+from maturity_core._escape import md_cell, md_text
+from maturity_core._format import decimal, exact
+from maturity_core._model import ROOT, Pack
+from maturity_core._scoring import Result
+from maturity_core._text import is_language_tag
+from maturity_core.analysis._gaps import gap_analysis, improvement_plan
+from maturity_core.exceptions import MaturityCoreError, ScoringError
 
 
 #: The languages of the core's message catalogue; any other language
@@ -213,6 +213,10 @@ def build_report(
     level, each leaf's state, gap and predicted level, and a minimal
     improvement plan to *target* (default: the next level).
 
+    Raises:
+        ValueError: If *lang* is not a language tag or *target* is not a
+            level of the pack.
+
     *lang* is any BCP 47 tag; texts come from the pack in that language
     (falling back to English) and the core's words from its catalogue
     (Chinese or English).  The default is the pack's main language.
@@ -234,6 +238,14 @@ def build_report(
     note: str | None = None
     plan = None
     if pack.has_levels:
+        if target is not None and (
+            isinstance(target, bool) or target not in pack.level_numbers
+        ):
+            msg = (
+                f"'target' must be a level of pack {pack.id} (1..{top}) "
+                f"(got {target!r})"
+            )
+            raise ValueError(msg)
         target = min(target or (result.level or 0) + 1, top)
         try:
             plan = improvement_plan(pack, result, target=target)

@@ -15,11 +15,12 @@ from typing import Any
 
 import attrs
 
-from . import _jsonio
-from ._assessment import Tailoring
+from maturity_core import _jsonio
+from maturity_core._assessment import Tailoring
+from maturity_core._packs import pack_from_data
+from maturity_core.exceptions import MaturityCoreError
+
 from ._batch import CompiledModel, compile_model, encode_frame, score_many
-from ._packs import pack_from_data
-from .exceptions import MaturityCoreError
 
 
 @attrs.frozen

@@ -16,6 +16,10 @@ from typing import Any
 
 import attrs
 
+from maturity_core._model import Pack
+from maturity_core._scoring import Result
+from maturity_core._semantics import Semantics, ratings_of
+
 from ._batch import (
     CHUNK_ROWS,
     NA_CODE,
@@ -29,9 +33,6 @@ from ._batch import (
     compile_model,
     score_many,
 )
-from ._model import Pack
-from ._scoring import Result
-from ._semantics import Semantics, ratings_of
 
 
 QUANTILES = (
