@@ -122,7 +122,7 @@ class TestContent:
         pack = mc.load_pack("devpractice")
         vector = list(mc.testing.iter_vectors(pack))[0]
         result = mc.testing.run_vector(pack, vector).result
-        text = mc.to_markdown(mc.build_report(pack, result))
+        text = mc.report.to_markdown(mc.report.build_report(pack, result))
 
         assert text.startswith("# Software delivery practice assessment\n")
         assert "## Practice area scores by level" in text
