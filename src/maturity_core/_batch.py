@@ -28,15 +28,30 @@ of the ratings matrix.
 With a lowest-value aggregation (the minimum) X_k is the row minimum of
 the scaled values of level k's columns (``na`` left out).  The level
 rule's vectorised fold turns X into S; a rule without one folds each
-row's exact X.  Rows whose presence changes (``na`` under a linear
-aggregation) and rules that read node scores are scored row by row by
-the same semantics.
+row's exact X, once per distinct X.  Rules that read node scores are
+scored row by row by the same semantics.
+
+A row with ``na`` under a linear aggregation has its own coefficients:
+a leaf's mean divides by its count of scorable requirements at the
+level, and a (leaf, level) group with none is absent, which renormalises
+its ancestors' weights.  Per group g, integer matrix products give the
+sum of the scaled values (``na`` as 0) and the count c_g of scorable
+requirements; with M = lcm(1..largest count) and the group shares G_g of
+the row's presence pattern (which groups have c_g = 0; from
+:meth:`Semantics.shares`, cached per pattern),
+
+    X_k · D · M = Σ_g (G_g · D / s) · sum_g · (M / c_g),
+
+D a common denominator of that pattern's G_g / s, the gate and the band
+bounds.  Such a row keeps its own denominator D · M; rows sharing a
+denominator are folded and banded together.  A pattern whose bound would
+overflow int64 is scored row by row.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -424,8 +439,10 @@ class BatchResult:
 
     ``level_numerators[i, j] / denominator`` is X of level ``levels[j]`` and
     ``score_numerators[i] / denominator`` is S, except for rows in
-    ``exact_rows`` (rows scored one by one, e.g. with ``na`` under the
-    weighted mean), whose exact values are held there.  ``levels`` is -1
+    ``exact_rows``, whose exact values are held there: rows with ``na``
+    under the weighted mean (scored vectorised over their own
+    denominator) and rows scored one by one (see
+    :attr:`rows_on_exact_path`).  ``levels`` is -1
     for every row of a pack without bands.  Use :meth:`score`,
     :meth:`level_scores` or :meth:`to_pandas` rather than the arrays
     when in doubt.
@@ -450,6 +467,8 @@ class BatchResult:
     @property
     def rows_on_exact_path(self) -> int:
         """How many rows were scored one by one."""
+        if isinstance(self.exact_rows, _RowStore):
+            return len(self.exact_rows.one_by_one)
         return len(self.exact_rows)
 
     def __len__(self) -> int:
@@ -496,6 +515,13 @@ class BatchResult:
             frame = pd.concat(
                 [pd.DataFrame(keys).reset_index(drop=True), frame], axis=1
             )
+        rows = self.exact_rows
+        one_by_one = rows
+        if isinstance(rows, _RowStore):
+            # Rows with their own denominator are converted as arrays.
+            own = rows.row_denominators
+            den = np.where(own > 0, own, den)
+            one_by_one = rows.one_by_one
         frame["score"] = _exact_strings(np, self.score_numerators, den)
         scaled = self.score_numerators * 100 // den
         frame["score_decimal"] = [
@@ -509,14 +535,7 @@ class BatchResult:
             frame[f"X{k}"] = _exact_strings(
                 np, self.level_numerators[:, j], den
             )
-        for i, (xs, s, level, counted) in self.exact_rows.items():
-            frame.loc[i, "score"] = exact(s)
-            frame.loc[i, "score_decimal"] = decimal(s)
-            if has_levels:
-                frame.loc[i, "level"] = level
-            frame.loc[i, "counted_levels"] = counted
-            for k, x in zip(self.model.levels, xs, strict=True):
-                frame.loc[i, f"X{k}"] = exact(x)
+        _put_rows(frame, one_by_one, self.model.levels, has_levels=has_levels)
         if node_totals is not None:
             columns = {}
             for node, nums in node_totals.numerators.items():
@@ -529,12 +548,32 @@ class BatchResult:
         return frame
 
 
-def _exact_strings(np: Any, numerators: Any, den: int) -> list[str]:
+def _put_rows(
+    frame: Any,
+    rows: Mapping[int, _ExactRow],
+    levels: Sequence[int],
+    *,
+    has_levels: bool,
+) -> None:
+    """Write exact *rows* into *frame*'s columns."""
+    for i, (xs, s, level, counted) in rows.items():
+        frame.loc[i, "score"] = exact(s)
+        frame.loc[i, "score_decimal"] = decimal(s)
+        if has_levels:
+            frame.loc[i, "level"] = level
+        frame.loc[i, "counted_levels"] = counted
+        for k, x in zip(levels, xs, strict=True):
+            frame.loc[i, f"X{k}"] = exact(x)
+
+
+def _exact_strings(np: Any, numerators: Any, den: Any) -> list[str]:
+    """*numerators* over *den* (one int, or one per row) as exact text."""
     nums = np.asarray(numerators, dtype=np.int64)
-    g = np.gcd(nums, np.int64(den))
+    dens = np.asarray(den, dtype=np.int64)
+    g = np.gcd(nums, dens)
     g[g == 0] = 1
     n = nums // g
-    d = np.int64(den) // g
+    d = dens // g
     return [
         str(a) if b == 1 else f"{a}/{b}"
         for a, b in zip(n.tolist(), d.tolist(), strict=True)
@@ -788,6 +827,236 @@ def _check_rows(
     _check_na(model, chunk, "ratings matrix", row_offset=start)
 
 
+#: One row's exact X_1..X_N, S, level and counted levels.
+_ExactRow = tuple[tuple[Fraction, ...], Fraction, int | None, int]
+#: Numerators stay below this, so S (up to N level scores) and S · 100
+#: (for the decimal column) fit in int64.
+_ROW_BOUND = 2**56
+
+
+class _RowStore(Mapping[int, _ExactRow]):
+    """
+    The rows of a :class:`BatchResult` that are not over its common
+    denominator: rows scored one by one (held as given) and rows with
+    ``na`` scored vectorised over their own denominator
+    (``row_denominators[i] > 0``), read exactly from the arrays.
+    """
+
+    def __init__(  # noqa: PLR0913 -- the result's arrays
+        self,
+        *,
+        one_by_one: dict[int, _ExactRow],
+        row_denominators: Any,
+        level_numerators: Any,
+        score_numerators: Any,
+        levels: Any,
+        counted: Any,
+    ) -> None:
+        self.one_by_one = one_by_one
+        self.row_denominators = row_denominators
+        self._x = level_numerators
+        self._s = score_numerators
+        self._levels = levels
+        self._counted = counted
+
+    def _own(self, i: object) -> int:
+        if not isinstance(i, int) or not 0 <= i < len(self.row_denominators):
+            return 0
+        return int(self.row_denominators[i])
+
+    def __contains__(self, i: object) -> bool:
+        return i in self.one_by_one or self._own(i) > 0
+
+    def __getitem__(self, i: int) -> _ExactRow:
+        if i in self.one_by_one:
+            return self.one_by_one[i]
+        d = self._own(i)
+        if not d:
+            raise KeyError(i)
+        level = int(self._levels[i])
+        return (
+            tuple(Fraction(int(v), d) for v in self._x[i]),
+            Fraction(int(self._s[i]), d),
+            None if level < 0 else level,
+            int(self._counted[i]),
+        )
+
+    def __iter__(self) -> Iterator[int]:
+        own = _numpy().flatnonzero(self.row_denominators).tolist()
+        return iter(sorted({*self.one_by_one, *own}))
+
+    def __len__(self) -> int:
+        own = int(_numpy().count_nonzero(self.row_denominators))
+        return len(self.one_by_one) + own
+
+
+@attrs.frozen(eq=False)
+class _NaPlan:
+    """
+    X of rows with ``na`` under a linear aggregation, per (leaf, level)
+    group: the groups' sums and counts, and the coefficients of each
+    presence pattern (which groups have no scorable requirement), built
+    from :meth:`Semantics.shares` once per pattern.
+    """
+
+    groups: tuple[tuple[str, int], ...]
+    full_counts: tuple[int, ...]
+    #: (requirements × groups) 0/1, in ``sum_dtype``.
+    membership: Any
+    sum_dtype: Any
+    #: M = lcm(1..largest count).
+    multiple: int
+    #: M // c for each count c (0 for c = 0).
+    inverse: Any
+    max_value: int
+    #: Packed absent groups → index in ``patterns``.
+    index: dict[bytes, int] = attrs.field(factory=dict)
+    #: Per pattern: (row denominator D·M, float64 coefficients or None,
+    #: int64 coefficients), or None if a bound would overflow.
+    patterns: list[tuple[int, Any, Any] | None] = attrs.field(factory=list)
+
+    @classmethod
+    def of(cls, np: Any, model: CompiledModel) -> _NaPlan:
+        """The plan of *model*'s root form, with the all-present pattern."""
+        sem = model.semantics
+        counts = sem.counts()
+        groups = tuple(counts)
+        position = {g: i for i, g in enumerate(groups)}
+        max_value = _max_scaled(sem, model.value_scale)
+        largest = max(counts.values(), default=1)
+        exact32 = max_value * largest < _FLOAT32_EXACT
+        dtype = np.float32 if exact32 else np.float64
+        membership = np.zeros((len(sem.requirements), len(groups)), dtype)
+        for j, r in enumerate(sem.requirements):
+            membership[j, position[r.node, r.level]] = 1
+        multiple = _lcm(range(1, largest + 1))
+        inverse = np.array(
+            [0, *(multiple // c for c in range(1, largest + 1))],
+            dtype=np.int64,
+        )
+        plan = cls(
+            groups=groups,
+            full_counts=tuple(counts.values()),
+            membership=membership,
+            sum_dtype=dtype,
+            multiple=multiple,
+            inverse=inverse,
+            max_value=max_value,
+        )
+        plan.patterns.append(
+            plan.coefficients(np, model, np.zeros(len(groups), dtype=bool))
+        )
+        return plan
+
+    def coefficients(
+        self, np: Any, model: CompiledModel, absent: Any
+    ) -> tuple[int, Any, Any] | None:
+        """The row denominator and coefficients of one presence pattern."""
+        sem = model.semantics
+        levels = model.levels
+        level_pos = {k: i for i, k in enumerate(levels)}
+        present = {
+            g: c
+            for g, c, a in zip(
+                self.groups, self.full_counts, absent.tolist(), strict=True
+            )
+            if not a
+        }
+        shares = sem.shares(present)
+        group_shares = [
+            shares.get(g, Fraction(0)) * c / model.value_scale
+            for g, c in zip(self.groups, self.full_counts, strict=True)
+        ]
+        d = _lcm([c.denominator for c in group_shares] + list(model.bounds))
+        ints = [int(c * d) for c in group_shares]
+        per_level = [0] * len(levels)
+        for g, a in zip(self.groups, ints, strict=True):
+            per_level[level_pos[g[1]]] += a
+        row_den = d * self.multiple
+        top = max(per_level, default=0) * self.multiple * self.max_value
+        if len(levels) * (top + row_den) >= _ROW_BOUND:
+            return None
+        coef = np.zeros((len(self.groups), len(levels)), dtype=np.int64)
+        for i, (g, a) in enumerate(zip(self.groups, ints, strict=True)):
+            coef[i, level_pos[g[1]]] = a
+        as_float = (
+            coef.astype(np.float64) if top < _EXACT_FLOAT_LIMIT else None
+        )
+        return row_den, as_float, coef
+
+    def numerators(
+        self, np: Any, model: CompiledModel, values: Any, na: Any
+    ) -> tuple[Any, Any]:
+        """
+        X · D · M of each row (values NaN at ``na``) and its row
+        denominator D · M (0 where the pattern overflows).
+        """
+        kept = np.where(na, 0, values).astype(self.sum_dtype)
+        sums = np.rint(kept @ self.membership).astype(np.int64)
+        cnt = np.rint((~na).astype(self.sum_dtype) @ self.membership)
+        cnt = cnt.astype(np.int64)
+        scaled = sums * self.inverse[cnt]
+        absent = cnt == 0
+        pattern = np.zeros(len(values), dtype=np.int64)
+        odd = np.flatnonzero(absent.any(axis=1))
+        if len(odd):
+            packed = np.packbits(absent[odd], axis=1)
+            for r, key in zip(odd.tolist(), packed, strict=True):
+                pattern[r] = self._pattern(np, model, key.tobytes(), absent[r])
+        x = np.zeros((len(values), len(model.levels)), dtype=np.int64)
+        dens = np.zeros(len(values), dtype=np.int64)
+        found, which = np.unique(pattern, return_inverse=True)
+        for j, p in enumerate(found.tolist()):
+            entry = self.patterns[p]
+            if entry is None:
+                continue
+            row_den, as_float, coef = entry
+            rows = which.reshape(-1) == j
+            part = scaled[rows]
+            if as_float is not None:
+                x[rows] = np.rint(part.astype(np.float64) @ as_float)
+            else:  # pragma: no cover -- only for very fine weights
+                x[rows] = part @ coef
+            dens[rows] = row_den
+        return x, dens
+
+    def _pattern(
+        self, np: Any, model: CompiledModel, key: bytes, absent: Any
+    ) -> int:
+        if key not in self.index:
+            self.index[key] = len(self.patterns)
+            self.patterns.append(self.coefficients(np, model, absent))
+        return self.index[key]
+
+
+def _fold_distinct(
+    np: Any, sem: Semantics, x: Any, den: int
+) -> tuple[Any, Any, Any]:
+    """
+    S · *den* and counted levels of each row of X · *den* by the exact
+    fold, once per distinct row; and whether S · *den* is an integer that
+    fits (rows where it is not must be scored one by one).
+    """
+    n = x.shape[0]
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=bool)
+    distinct, which = np.unique(x, axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    s = np.zeros(len(distinct), dtype=np.int64)
+    counted = np.zeros(len(distinct), dtype=np.int64)
+    ok = np.ones(len(distinct), dtype=bool)
+    for j, row in enumerate(distinct.tolist()):
+        outcome = sem.fold(tuple(Fraction(v, den) for v in row))
+        scaled = outcome.score * den
+        if scaled.denominator != 1 or not -_ROW_BOUND < scaled < _ROW_BOUND:
+            ok[j] = False
+            continue
+        s[j] = int(scaled)
+        counted[j] = outcome.counted
+    return s[which], counted[which], ok[which]
+
+
 def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     model: CompiledModel | Pack,
     data: Any,
@@ -824,16 +1093,20 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     s = np.zeros(n, dtype=np.int64)
     level = np.full(n, -1, dtype=np.int64)
     counted = np.zeros(n, dtype=np.int64)
-    exact_rows: dict[
-        int, tuple[tuple[Fraction, ...], Fraction, int | None, int]
-    ] = {}
+    row_den = np.zeros(n, dtype=np.int64)
+    one_by_one = np.zeros(n, dtype=bool)
+    vector_fold = sem.rule.vector_fold
+    plan = (
+        _NaPlan.of(np, model)
+        if model.fast and model.root_form.kind == "linear"
+        else None
+    )
     for start in range(0, n, CHUNK_ROWS):
         chunk = codes[start : start + CHUNK_ROWS]
         _check_rows(model, chunk, unrated, start)
         na = chunk == NA_CODE
-        cx, special = _form_numerators(
-            model.root_form, _values(model, chunk, unrated), na
-        )
+        values = _values(model, chunk, unrated)
+        cx, special = _form_numerators(model.root_form, values, na)
         if model.root_form.kind == "lowest":
             cx = np.maximum(cx, 0)  # an absent level scores 0
         elif model.root_form.kind == "rows":
@@ -841,40 +1114,106 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
         if not model.fast:
             special = np.ones(len(chunk), dtype=bool)
         rows = slice(start, start + len(chunk))
+        if plan is not None and special.any():
+            # Rows with na: their own coefficients and denominator.
+            which = np.flatnonzero(special)
+            own_x, own_den = plan.numerators(
+                np, model, values[which], na[which]
+            )
+            cx[which] = own_x
+            row_den[start + which] = own_den
+            special[which] = own_den == 0
         x[rows] = cx
-        ok = ~special
-        if sem.rule.vector_fold is not None:
-            cs, cc = sem.rule.vector_fold(np, cx, model.gate, den)
+        one_by_one[rows] = special
+        if vector_fold is not None:
+            ok = ~special & (row_den[rows] == 0)
+            cs, cc = vector_fold(np, cx, model.gate, den)
             s[rows] = np.where(ok, cs, 0)
             counted[rows] = np.where(ok, cc, 0)
-        else:
-            # A rule without a vectorised fold folds each row's exact X;
-            # an S outside the common denominator goes to the exact rows.
-            for i in np.flatnonzero(ok).tolist():
-                outcome = sem.fold(tuple(Fraction(int(v), den) for v in cx[i]))
-                scaled = outcome.score * den
-                if scaled.denominator != 1:
-                    special[i] = True
-                    continue
-                s[start + i] = int(scaled)
-                counted[start + i] = outcome.counted
-            ok = ~special
-        level[rows] = np.where(ok, sem.band_vector(np, s[rows], den), -1)
-        for i in np.flatnonzero(special).tolist():
-            ev = sem.evaluate(_decode(model, chunk[i]), unrated=unrated)
-            exact_rows[start + i] = (
-                ev.level_scores,
-                ev.score,
-                ev.level,
-                ev.outcome.counted,
-            )
-            level[start + i] = -1 if ev.level is None else ev.level
-            counted[start + i] = ev.outcome.counted
+            level[rows] = np.where(ok, sem.band_vector(np, s[rows], den), -1)
+    _fold_rest(np, model, x, s, level, counted, row_den, one_by_one)
+    exact_rows = _score_one_by_one(
+        np, model, codes, one_by_one, level, counted, unrated
+    )
     return BatchResult(
         model=model,
         level_numerators=x,
         score_numerators=s,
         levels=level,
         counted=counted,
-        exact_rows=exact_rows,
+        exact_rows=_RowStore(
+            one_by_one=exact_rows,
+            row_denominators=row_den,
+            level_numerators=x,
+            score_numerators=s,
+            levels=level,
+            counted=counted,
+        ),
     )
+
+
+def _fold_rest(  # noqa: PLR0913, PLR0917 -- the result's arrays, filled in
+    np: Any,
+    model: CompiledModel,
+    x: Any,
+    s: Any,
+    level: Any,
+    counted: Any,
+    row_den: Any,
+    one_by_one: Any,
+) -> None:
+    """
+    Fold the rows the chunks left: every row under a rule without a
+    vectorised fold, and rows with their own denominator, one call per
+    denominator.  Rows that cannot be folded so are marked *one_by_one*.
+    """
+    sem = model.semantics
+    den = model.denominator
+    vector_fold = sem.rule.vector_fold
+    if vector_fold is None:
+        # A rule without a vectorised fold folds each distinct exact X;
+        # an S outside the denominator is scored one by one.
+        common = np.flatnonzero(~one_by_one & (row_den == 0))
+        cs, cc, ok = _fold_distinct(np, sem, x[common], den)
+        s[common], counted[common] = cs, cc
+        level[common] = sem.band_vector(np, cs, den)
+        one_by_one[common[~ok]] = True
+    own = np.flatnonzero(row_den)
+    dens, which = np.unique(row_den[own], return_inverse=True)
+    for j, d in enumerate(dens.tolist()):
+        rows_d = own[which.reshape(-1) == j]
+        if vector_fold is not None:
+            gate = None if sem.gate is None else int(sem.gate * d)
+            cs, cc = vector_fold(np, x[rows_d], gate, d)
+            ok = np.ones(len(rows_d), dtype=bool)
+        else:
+            cs, cc, ok = _fold_distinct(np, sem, x[rows_d], d)
+        s[rows_d], counted[rows_d] = cs, cc
+        level[rows_d] = sem.band_vector(np, s[rows_d], d)
+        one_by_one[rows_d[~ok]] = True
+        row_den[rows_d[~ok]] = 0
+
+
+def _score_one_by_one(  # noqa: PLR0913, PLR0917 -- the result's arrays
+    np: Any,
+    model: CompiledModel,
+    codes: Any,
+    one_by_one: Any,
+    level: Any,
+    counted: Any,
+    unrated: str,
+) -> dict[int, _ExactRow]:
+    """Score the rows marked *one_by_one* by the exact semantics."""
+    sem = model.semantics
+    exact_rows: dict[int, _ExactRow] = {}
+    for i in np.flatnonzero(one_by_one).tolist():
+        ev = sem.evaluate(_decode(model, codes[i]), unrated=unrated)
+        exact_rows[i] = (
+            ev.level_scores,
+            ev.score,
+            ev.level,
+            ev.outcome.counted,
+        )
+        level[i] = -1 if ev.level is None else ev.level
+        counted[i] = ev.outcome.counted
+    return exact_rows
