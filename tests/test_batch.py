@@ -85,20 +85,57 @@ class TestAgreesWithScalar:
                 int(batch.counted[i]),
             )
 
-    def test_na_rows_take_the_exact_path(self, tiny):
+    def test_na_rows_renormalise_exactly(self, tiny):
         """Rows with na renormalise exactly, as the scalar path does."""
         model = mc.compile_model(tiny, "even")
         rng = np.random.default_rng(3)
         codes = rng.integers(-1, 4, size=(40, len(model.requirement_ids)))
         batch = mc.score_many(model, codes.astype(np.int8))
 
-        assert batch.exact_rows
         for i in range(len(codes)):
             result = _scalar(tiny, model, _ratings(model, codes[i]))
             assert (result.score, result.level_scores) == (
                 batch.score(i),
                 batch.level_scores(i),
             )
+
+    def test_na_rows_stay_off_the_exact_path(self):
+        """Rows with na under the weighted mean are scored vectorised."""
+        model = mc.compile_model(mc.load_pack("bcgrading"))
+        codes = mc.synthetic_population(model, 300, seed=5)
+        rng = np.random.default_rng(5)
+        codes[rng.random(codes.shape) < 0.4] = mc.NA_CODE
+        batch = mc.score_many(model, codes)
+
+        assert 0 == batch.rows_on_exact_path
+
+    def test_na_rows_are_exact_rows(self):
+        """Rows with na hold their exact values in exact_rows."""
+        model = mc.compile_model(mc.load_pack("bcgrading"))
+        codes = mc.synthetic_population(model, 4, seed=6)
+        codes[1, :40] = mc.NA_CODE
+        batch = mc.score_many(model, codes)
+
+        assert [1] == list(batch.exact_rows)
+
+    def test_rule_without_vector_fold_folds_each_distinct_row_once(
+        self, tiny
+    ):
+        """A rule without a vectorised fold folds each distinct X once."""
+        seen = []
+
+        def plain_sum(xs, gate):
+            del gate
+            seen.append(xs)
+            return mc.RuleOutcome(sum(xs, Fraction(0)), len(xs), ())
+
+        mc.register_rule("test-batch-counted-sum", plain_sum, replace=True)
+        model = mc.compile_model(tiny, "even", rule="test-batch-counted-sum")
+        codes = np.zeros((30, len(model.requirement_ids)), dtype=np.int8)
+        codes[10:] = 1
+        mc.score_many(model, codes)
+
+        assert 2 == len(seen)
 
     def test_custom_rule_rows_match(self, tiny):
         """A registered rule the batch path cannot vectorise still agrees."""
