@@ -51,6 +51,7 @@ overflow int64 is scored row by row.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -829,6 +830,8 @@ def _check_rows(
 
 #: One row's exact X_1..X_N, S, level and counted levels.
 _ExactRow = tuple[tuple[Fraction, ...], Fraction, int | None, int]
+#: Presence patterns of levels with fewer groups are keyed by an int64.
+_KEY_BITS = 63
 #: Numerators stay below this, so S (up to N level scores) and S · 100
 #: (for the decimal column) fit in int64.
 _ROW_BOUND = 2**56
@@ -891,41 +894,77 @@ class _RowStore(Mapping[int, _ExactRow]):
 
 
 @attrs.frozen(eq=False)
-class _NaPlan:
+class _Pattern:
     """
-    X of rows with ``na`` under a linear aggregation, per (leaf, level)
-    group: the groups' sums and counts, and the coefficients of each
-    presence pattern (which groups have no scorable requirement), built
-    from :meth:`Semantics.shares` once per pattern.
+    One level's presence pattern: its denominator D (a common
+    denominator of the group shares / s, the gate and the band bounds),
+    and, per group at the level, the integer G_g · D / s (``None`` if a
+    bound would overflow).
     """
 
+    denominator: int
+    coefficients: tuple[int, ...] | None
+    #: The largest X · D · M of the pattern.
+    top: int
+
+
+@attrs.frozen(eq=False)
+class _NaPlan:
+    """
+    X of rows with ``na`` under a linear aggregation, from per (leaf,
+    level) group sums and counts and each level's presence pattern
+    (which of its groups have no scorable requirement); a pattern's
+    shares come from :meth:`Semantics.shares`, once per pattern.
+    """
+
+    model: CompiledModel
     groups: tuple[tuple[str, int], ...]
     full_counts: tuple[int, ...]
+    #: Per level: the indices of its groups.
+    level_groups: tuple[Any, ...]
     #: (requirements × groups) 0/1, in ``sum_dtype``.
     membership: Any
     sum_dtype: Any
+    #: W: one matrix product gives W · sum_g + count_g.
+    radix: int
     #: M = lcm(1..largest count).
     multiple: int
     #: M // c for each count c (0 for c = 0).
     inverse: Any
     max_value: int
-    #: Packed absent groups → index in ``patterns``.
-    index: dict[bytes, int] = attrs.field(factory=dict)
-    #: Per pattern: (row denominator D·M, float64 coefficients or None,
-    #: int64 coefficients), or None if a bound would overflow.
-    patterns: list[tuple[int, Any, Any] | None] = attrs.field(factory=list)
+    #: (groups × levels) float64: group g's bit within its level, or
+    #: ``None`` if a level has too many groups to key patterns by int.
+    bits: Any
+    #: Every pattern seen, all levels; its index is its id.
+    patterns: list[_Pattern] = attrs.field(factory=list)
+    #: (level, absent groups as bits or packed bytes) → pattern id.
+    index: dict[tuple[int, int | bytes], int] = attrs.field(factory=dict)
+    #: (patterns × groups) int64 coefficients, rebuilt when one is added.
+    stack: list[Any] = attrs.field(factory=list)
 
     @classmethod
     def of(cls, np: Any, model: CompiledModel) -> _NaPlan:
-        """The plan of *model*'s root form, with the all-present pattern."""
+        """The plan of *model*'s root form (kept while *model* lives)."""
+        if model not in _PLANS:
+            _PLANS[model] = cls._build(np, model)
+        return _PLANS[model]
+
+    @classmethod
+    def _build(cls, np: Any, model: CompiledModel) -> _NaPlan:
         sem = model.semantics
         counts = sem.counts()
         groups = tuple(counts)
         position = {g: i for i, g in enumerate(groups)}
         max_value = _max_scaled(sem, model.value_scale)
         largest = max(counts.values(), default=1)
-        exact32 = max_value * largest < _FLOAT32_EXACT
-        dtype = np.float32 if exact32 else np.float64
+        radix = largest + 1
+        high = radix * max_value * largest + largest
+        if high < _FLOAT32_EXACT:
+            dtype = np.float32
+        elif high < _EXACT_FLOAT_LIMIT:  # pragma: no cover -- huge values
+            dtype = np.float64
+        else:  # pragma: no cover
+            dtype = np.int64
         membership = np.zeros((len(sem.requirements), len(groups)), dtype)
         for j, r in enumerate(sem.requirements):
             membership[j, position[r.node, r.level]] = 1
@@ -934,99 +973,198 @@ class _NaPlan:
             [0, *(multiple // c for c in range(1, largest + 1))],
             dtype=np.int64,
         )
+        level_groups = tuple(
+            np.array(
+                [i for i, g in enumerate(groups) if g[1] == k], dtype=np.int64
+            )
+            for k in model.levels
+        )
+        bits = None
+        if all(len(cols) < _KEY_BITS for cols in level_groups):
+            bits = np.zeros((len(groups), len(level_groups)), np.float64)
+            for j, cols in enumerate(level_groups):
+                for b, i in enumerate(cols.tolist()):
+                    bits[i, j] = float(1 << b)
         plan = cls(
+            model=model,
             groups=groups,
             full_counts=tuple(counts.values()),
+            level_groups=level_groups,
             membership=membership,
             sum_dtype=dtype,
+            radix=radix,
             multiple=multiple,
             inverse=inverse,
             max_value=max_value,
+            bits=bits,
         )
-        plan.patterns.append(
-            plan.coefficients(np, model, np.zeros(len(groups), dtype=bool))
-        )
+        for j in range(len(level_groups)):
+            plan.pattern_id(np, j, 0)  # the all-present patterns: 0..N-1
         return plan
 
-    def coefficients(
-        self, np: Any, model: CompiledModel, absent: Any
-    ) -> tuple[int, Any, Any] | None:
-        """The row denominator and coefficients of one presence pattern."""
-        sem = model.semantics
-        levels = model.levels
-        level_pos = {k: i for i, k in enumerate(levels)}
+    def _pattern(self, j: int, absent: Sequence[bool]) -> _Pattern:
+        """Level *j*'s pattern with *absent* (per group of the level)."""
+        model = self.model
+        mine = self.level_groups[j].tolist()
         present = {
-            g: c
-            for g, c, a in zip(
-                self.groups, self.full_counts, absent.tolist(), strict=True
-            )
+            self.groups[i]: self.full_counts[i]
+            for i, a in zip(mine, absent, strict=True)
             if not a
         }
-        shares = sem.shares(present)
+        shares = model.semantics.shares(present)
         group_shares = [
-            shares.get(g, Fraction(0)) * c / model.value_scale
-            for g, c in zip(self.groups, self.full_counts, strict=True)
+            shares.get(self.groups[i], Fraction(0))
+            * self.full_counts[i]
+            / model.value_scale
+            for i in mine
         ]
         d = _lcm([c.denominator for c in group_shares] + list(model.bounds))
-        ints = [int(c * d) for c in group_shares]
-        per_level = [0] * len(levels)
-        for g, a in zip(self.groups, ints, strict=True):
-            per_level[level_pos[g[1]]] += a
-        row_den = d * self.multiple
-        top = max(per_level, default=0) * self.multiple * self.max_value
-        if len(levels) * (top + row_den) >= _ROW_BOUND:
-            return None
-        coef = np.zeros((len(self.groups), len(levels)), dtype=np.int64)
-        for i, (g, a) in enumerate(zip(self.groups, ints, strict=True)):
-            coef[i, level_pos[g[1]]] = a
-        as_float = (
-            coef.astype(np.float64) if top < _EXACT_FLOAT_LIMIT else None
-        )
-        return row_den, as_float, coef
+        ints = tuple(int(c * d) for c in group_shares)
+        top = sum(ints) * self.multiple * self.max_value
+        if top >= _ROW_BOUND or d * self.multiple >= _ROW_BOUND:
+            return _Pattern(d, None, top)
+        return _Pattern(d, ints, top)
 
-    def numerators(
-        self, np: Any, model: CompiledModel, values: Any, na: Any
-    ) -> tuple[Any, Any]:
+    def pattern_id(self, np: Any, j: int, key: int | bytes) -> int:
+        """The id of level *j*'s pattern *key* (absent groups' bits)."""
+        slot = (j, key)
+        if slot not in self.index:
+            width = len(self.level_groups[j])
+            if isinstance(key, int):
+                absent = [bool(key >> b & 1) for b in range(width)]
+            else:
+                unpacked = np.unpackbits(np.frombuffer(key, dtype=np.uint8))
+                absent = [bool(a) for a in unpacked[:width].tolist()]
+            self.index[slot] = len(self.patterns)
+            self.patterns.append(self._pattern(j, absent))
+        return self.index[slot]
+
+    def coefficient_stack(self, np: Any) -> Any:
+        """(patterns × groups) int64: each pattern's coefficients."""
+        if self.stack and len(self.stack[0]) == len(self.patterns):
+            return self.stack[0]
+        level_of = {i: j for (j, _), i in self.index.items()}
+        out = np.zeros((len(self.patterns), len(self.groups)), np.int64)
+        for i, p in enumerate(self.patterns):
+            if p.coefficients is not None:
+                out[i, self.level_groups[level_of[i]]] = p.coefficients
+        self.stack[:] = [out]
+        return out
+
+    def numerators(self, np: Any, values: Any, na: Any) -> tuple[Any, Any]:
         """
-        X · D · M of each row (values NaN at ``na``) and its row
-        denominator D · M (0 where the pattern overflows).
+        Per row (values 0 at ``na``) and level: X · D · M, D being the
+        denominator of the row's pattern at that level, and that
+        pattern's id.
         """
-        kept = np.where(na, 0, values).astype(self.sum_dtype)
-        sums = np.rint(kept @ self.membership).astype(np.int64)
-        cnt = np.rint((~na).astype(self.sum_dtype) @ self.membership)
-        cnt = cnt.astype(np.int64)
+        both = (values.astype(self.sum_dtype) * self.radix + ~na) @ (
+            self.membership
+        )
+        if self.sum_dtype is not np.int64:
+            both = np.rint(both)
+        sums, cnt = np.divmod(both.astype(np.int64), self.radix)
         scaled = sums * self.inverse[cnt]
         absent = cnt == 0
-        pattern = np.zeros(len(values), dtype=np.int64)
-        odd = np.flatnonzero(absent.any(axis=1))
-        if len(odd):
-            packed = np.packbits(absent[odd], axis=1)
-            for r, key in zip(odd.tolist(), packed, strict=True):
-                pattern[r] = self._pattern(np, model, key.tobytes(), absent[r])
-        x = np.zeros((len(values), len(model.levels)), dtype=np.int64)
-        dens = np.zeros(len(values), dtype=np.int64)
-        found, which = np.unique(pattern, return_inverse=True)
-        for j, p in enumerate(found.tolist()):
-            entry = self.patterns[p]
-            if entry is None:
-                continue
-            row_den, as_float, coef = entry
-            rows = which.reshape(-1) == j
-            part = scaled[rows]
-            if as_float is not None:
-                x[rows] = np.rint(part.astype(np.float64) @ as_float)
-            else:  # pragma: no cover -- only for very fine weights
-                x[rows] = part @ coef
-            dens[rows] = row_den
-        return x, dens
+        n_levels = len(self.level_groups)
+        stack = self.coefficient_stack(np)
+        base = stack[:n_levels].T
+        if max(p.top for p in self.patterns[:n_levels]) < _EXACT_FLOAT_LIMIT:
+            y = np.rint(scaled.astype(np.float64) @ base.astype(np.float64))
+            y = y.astype(np.int64)
+        else:  # pragma: no cover -- only for very fine weights
+            y = scaled @ base
+        ids = np.zeros(y.shape, dtype=np.int64) + np.arange(n_levels)
+        if not absent.any():
+            return y, ids
+        rows, levels = self._odd(np, absent, ids)
+        stack = self.coefficient_stack(np)
+        y[rows, levels] = (scaled[rows] * stack[ids[rows, levels]]).sum(axis=1)
+        return y, ids
 
-    def _pattern(
-        self, np: Any, model: CompiledModel, key: bytes, absent: Any
-    ) -> int:
-        if key not in self.index:
-            self.index[key] = len(self.patterns)
-            self.patterns.append(self.coefficients(np, model, absent))
-        return self.index[key]
+    def _odd(self, np: Any, absent: Any, ids: Any) -> tuple[Any, Any]:
+        """Set *ids* of the (row, level) cells with an absent group."""
+        n_levels = len(self.level_groups)
+        if self.bits is not None:
+            keys = np.rint(absent.astype(np.float64) @ self.bits)
+            keys = keys.astype(np.int64)
+            rows, levels = np.nonzero(keys)
+            pairs = keys[rows, levels] * n_levels + levels
+            found, which = np.unique(pairs, return_inverse=True)
+            mapped = np.array(
+                [
+                    self.pattern_id(np, p % n_levels, p // n_levels)
+                    for p in found.tolist()
+                ],
+                dtype=np.int64,
+            )
+            ids[rows, levels] = mapped[which.reshape(-1)]
+            return rows, levels
+        return self._odd_wide(np, absent, ids)
+
+    def _odd_wide(  # pragma: no cover -- a level with over 62 groups
+        self, np: Any, absent: Any, ids: Any
+    ) -> tuple[Any, Any]:
+        """:meth:`_odd` keyed by packed bytes, row by row."""
+        odd = []
+        for j, cols in enumerate(self.level_groups):
+            packed = np.packbits(absent[:, cols], axis=1)
+            for r in np.flatnonzero(absent[:, cols].any(axis=1)).tolist():
+                ids[r, j] = self.pattern_id(np, j, packed[r].tobytes())
+                odd.append((r, j))
+        rows = np.array([r for r, _ in odd], dtype=np.int64)
+        levels = np.array([j for _, j in odd], dtype=np.int64)
+        return rows, levels
+
+    def finish(self, np: Any, y: Any, ids: Any) -> tuple[Any, Any]:
+        """
+        X · R of each row and its denominator R (0 where a bound would
+        overflow): one common R = lcm(every pattern's D) · M if it fits,
+        else R = lcm(the row's patterns' D) · M.
+        """
+        n_levels = y.shape[1]
+        dens = np.array([p.denominator for p in self.patterns], dtype=object)
+        used = np.unique(ids).tolist()
+        bad = [i for i in used if self.patterns[i].coefficients is None]
+        common = _lcm(self.patterns[i].denominator for i in used)
+        top = max(
+            (
+                self.patterns[i].top * (common // self.patterns[i].denominator)
+                for i in used
+            ),
+            default=0,
+        )
+        if not bad and n_levels * (top + common * self.multiple) < _ROW_BOUND:
+            factor = np.zeros(len(self.patterns), dtype=np.int64)
+            for i in used:
+                factor[i] = common // self.patterns[i].denominator
+            x = y * factor[ids]
+            den = np.full(len(y), common * self.multiple, dtype=np.int64)
+            return x, den
+        x = np.zeros_like(y)
+        den = np.zeros(len(y), dtype=np.int64)
+        combos, which = np.unique(ids, axis=0, return_inverse=True)
+        which = which.reshape(-1)
+        for c, combo in enumerate(combos.tolist()):
+            patterns = [self.patterns[i] for i in combo]
+            if any(p.coefficients is None for p in patterns):
+                continue
+            r = _lcm(int(d) for d in dens[combo])
+            factors = [r // p.denominator for p in patterns]
+            high = max(
+                p.top * f for p, f in zip(patterns, factors, strict=True)
+            )
+            if n_levels * (high + r * self.multiple) >= _ROW_BOUND:
+                continue
+            rows = which == c
+            x[rows] = y[rows] * np.array(factors, dtype=np.int64)
+            den[rows] = r * self.multiple
+        return x, den
+
+
+#: The na plan of each compiled model, with the patterns seen so far.
+_PLANS: weakref.WeakKeyDictionary[CompiledModel, _NaPlan] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _fold_distinct(
@@ -1101,28 +1239,24 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
         if model.fast and model.root_form.kind == "linear"
         else None
     )
+    pattern_ids = None
     for start in range(0, n, CHUNK_ROWS):
         chunk = codes[start : start + CHUNK_ROWS]
         _check_rows(model, chunk, unrated, start)
         na = chunk == NA_CODE
-        values = _values(model, chunk, unrated)
-        cx, special = _form_numerators(model.root_form, values, na)
-        if model.root_form.kind == "lowest":
-            cx = np.maximum(cx, 0)  # an absent level scores 0
-        elif model.root_form.kind == "rows":
-            special = np.ones(len(chunk), dtype=bool)
-        if not model.fast:
-            special = np.ones(len(chunk), dtype=bool)
+        values, cx, special = _chunk_numerators(
+            np, model, _values(model, chunk, unrated), na, na_rows=plan
+        )
         rows = slice(start, start + len(chunk))
         if plan is not None and special.any():
             # Rows with na: their own coefficients and denominator.
             which = np.flatnonzero(special)
-            own_x, own_den = plan.numerators(
-                np, model, values[which], na[which]
-            )
-            cx[which] = own_x
-            row_den[start + which] = own_den
-            special[which] = own_den == 0
+            cx[which], own_ids = plan.numerators(np, values[which], na[which])
+            if pattern_ids is None:
+                pattern_ids = np.zeros(x.shape, dtype=np.int32)
+            pattern_ids[start + which] = own_ids
+            row_den[start + which] = -1  # set below
+            special[which] = False
         x[rows] = cx
         one_by_one[rows] = special
         if vector_fold is not None:
@@ -1131,7 +1265,13 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
             s[rows] = np.where(ok, cs, 0)
             counted[rows] = np.where(ok, cc, 0)
             level[rows] = np.where(ok, sem.band_vector(np, s[rows], den), -1)
-    _fold_rest(np, model, x, s, level, counted, row_den, one_by_one)
+    _fold_rest(
+        np,
+        model,
+        (x, s, level, counted),
+        (plan, pattern_ids, row_den),
+        one_by_one,
+    )
     exact_rows = _score_one_by_one(
         np, model, codes, one_by_one, level, counted, unrated
     )
@@ -1152,21 +1292,53 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     )
 
 
-def _fold_rest(  # noqa: PLR0913, PLR0917 -- the result's arrays, filled in
+def _chunk_numerators(
     np: Any,
     model: CompiledModel,
-    x: Any,
-    s: Any,
-    level: Any,
-    counted: Any,
-    row_den: Any,
+    values: Any,
+    na: Any,
+    *,
+    na_rows: _NaPlan | None,
+) -> tuple[Any, Any, Any]:
+    """
+    The values (``na`` as 0 if *na_rows* will score rows with ``na``),
+    X · L of each row and the rows X · L does not give.
+    """
+    if na_rows is not None:
+        # A NaN-free product is much faster.
+        values = np.where(na, np.float32(0), values)
+    cx, special = _form_numerators(model.root_form, values, na)
+    if na_rows is not None:
+        special = na.any(axis=1)
+    if model.root_form.kind == "lowest":
+        cx = np.maximum(cx, 0)  # an absent level scores 0
+    elif model.root_form.kind == "rows":
+        special = np.ones(len(values), dtype=bool)
+    if not model.fast:
+        special = np.ones(len(values), dtype=bool)
+    return values, cx, special
+
+
+def _fold_rest(
+    np: Any,
+    model: CompiledModel,
+    arrays: tuple[Any, Any, Any, Any],
+    own_rows: tuple[_NaPlan | None, Any, Any],
     one_by_one: Any,
 ) -> None:
     """
     Fold the rows the chunks left: every row under a rule without a
-    vectorised fold, and rows with their own denominator, one call per
-    denominator.  Rows that cannot be folded so are marked *one_by_one*.
+    vectorised fold, and rows with ``na`` (their X put over their own
+    denominator by *plan*), one call per denominator.  Rows that cannot
+    be folded so are marked *one_by_one*.  *arrays* are the result's X,
+    S, level and counted, filled in here.
     """
+    x, s, level, counted = arrays
+    plan, pattern_ids, row_den = own_rows
+    if plan is not None and pattern_ids is not None:
+        own = np.flatnonzero(row_den)
+        x[own], row_den[own] = plan.finish(np, x[own], pattern_ids[own])
+        one_by_one[own] = row_den[own] == 0
     sem = model.semantics
     den = model.denominator
     vector_fold = sem.rule.vector_fold
