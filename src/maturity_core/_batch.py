@@ -1053,13 +1053,15 @@ class _NaPlan:
 
     def numerators(self, np: Any, values: Any, na: Any) -> tuple[Any, Any]:
         """
-        Per row (values 0 at ``na``) and level: X · D · M, D being the
-        denominator of the row's pattern at that level, and that
-        pattern's id.
+        Per row and level: X · D · M, D being the denominator of the
+        row's pattern at that level, and that pattern's id.  *values*
+        (NaN at ``na``) is a scratch copy, overwritten.
         """
-        both = (values.astype(self.sum_dtype) * self.radix + ~na) @ (
-            self.membership
-        )
+        kept = np.nan_to_num(values, copy=False)
+        kept = kept.astype(self.sum_dtype, copy=False)
+        kept *= self.radix
+        kept += ~na
+        both = kept @ self.membership
         if self.sum_dtype is not np.int64:
             both = np.rint(both)
         sums, cnt = np.divmod(both.astype(np.int64), self.radix)
@@ -1244,9 +1246,8 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
         chunk = codes[start : start + CHUNK_ROWS]
         _check_rows(model, chunk, unrated, start)
         na = chunk == NA_CODE
-        values, cx, special = _chunk_numerators(
-            np, model, _values(model, chunk, unrated), na, na_rows=plan
-        )
+        values = _values(model, chunk, unrated)
+        cx, special = _chunk_numerators(np, model, values, na, na_rows=plan)
         rows = slice(start, start + len(chunk))
         if plan is not None and special.any():
             # Rows with na: their own coefficients and denominator.
@@ -1301,22 +1302,28 @@ def _chunk_numerators(
     na_rows: _NaPlan | None,
 ) -> tuple[Any, Any, Any]:
     """
-    The values (``na`` as 0 if *na_rows* will score rows with ``na``),
-    X · L of each row and the rows X · L does not give.
+    X · L of each row and the rows X · L does not give (with *na_rows*:
+    the rows with ``na``, which it scores; X · L is taken of the others
+    alone, as a product with NaN is much slower).
     """
     if na_rows is not None:
-        # A NaN-free product is much faster.
-        values = np.where(na, np.float32(0), values)
+        has_na = na.any(axis=1)
+        if has_na.any():
+            cx = np.zeros((len(values), len(model.levels)), dtype=np.int64)
+            clean = np.flatnonzero(~has_na)
+            if len(clean):
+                cx[clean] = _form_numerators(
+                    model.root_form, values[clean], na[clean]
+                )[0]
+            return cx, has_na
     cx, special = _form_numerators(model.root_form, values, na)
-    if na_rows is not None:
-        special = na.any(axis=1)
     if model.root_form.kind == "lowest":
         cx = np.maximum(cx, 0)  # an absent level scores 0
     elif model.root_form.kind == "rows":
         special = np.ones(len(values), dtype=bool)
     if not model.fast:
         special = np.ones(len(values), dtype=bool)
-    return values, cx, special
+    return cx, special
 
 
 def _fold_rest(
