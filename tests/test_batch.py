@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import attrs
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -117,6 +118,55 @@ class TestAgreesWithScalar:
         batch = mc.score_many(model, codes)
 
         assert [1] == list(batch.exact_rows)
+
+    @pytest.fixture
+    def fine(self, tiny):
+        """tiny under weights so fine that X of an na row overflows int64."""
+        weights = {
+            "a1": Fraction(1),
+            "a2": Fraction(33554393 - 1),
+            "a": Fraction(1),
+            "b": Fraction(33554383 - 1),
+        }
+        model = mc.compile_model(tiny, "even", weights=weights)
+        rng = np.random.default_rng(3)
+        codes = rng.integers(-1, 4, size=(40, len(model.requirement_ids)))
+        return model, codes.astype(np.int8)
+
+    def test_overflowing_na_rows_take_the_exact_path(self, fine):
+        """Rows with na whose bound overflows are scored one by one."""
+        model, codes = fine
+        batch = mc.score_many(model, codes)
+
+        assert int((codes == mc.NA_CODE).any(axis=1).sum()) == (
+            batch.rows_on_exact_path
+        )
+
+    def test_overflowing_na_rows_stay_exact(self, fine):
+        """Rows on the exact path after an overflow equal score()."""
+        model, codes = fine
+        batch = mc.score_many(model, codes)
+        pack = model.pack
+        profile = attrs.evolve(model.profile, id="fine")
+        pack = attrs.evolve(
+            pack, profiles={**pack.profiles, "fine": profile}
+        )
+        expected = []
+        for row in codes:
+            assessment = mc.Assessment(
+                pack=pack.id,
+                profile="fine",
+                ratings=tuple(
+                    mc.RatingEntry(k, v)
+                    for k, v in _ratings(model, row).items()
+                ),
+            )
+            result = mc.score(pack, assessment)
+            expected.append((result.score, result.level_scores))
+
+        assert expected == [
+            (batch.score(i), batch.level_scores(i)) for i in range(len(codes))
+        ]
 
     def test_rule_without_vector_fold_folds_each_distinct_row_once(
         self, tiny
