@@ -119,6 +119,15 @@ class TestAgreesWithScalar:
 
         assert [1] == list(batch.exact_rows)
 
+    def test_na_rows_answer_numpy_indices(self):
+        """A row with na is found by a numpy integer index too."""
+        model = mc.compile_model(mc.load_pack("bcgrading"))
+        codes = mc.synthetic_population(model, 4, seed=6)
+        codes[2, :40] = mc.NA_CODE
+        batch = mc.score_many(model, codes)
+
+        assert batch.score(2) == batch.score(np.int64(2))
+
     @pytest.fixture
     def fine(self, tiny):
         """tiny under weights so fine that X of an na row overflows int64."""

@@ -51,6 +51,7 @@ overflow int64 is scored row by row.
 from __future__ import annotations
 
 import math
+import operator
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -863,9 +864,13 @@ class _RowStore(Mapping[int, _ExactRow]):
         self._counted = counted
 
     def _own(self, i: object) -> int:
-        if not isinstance(i, int) or not 0 <= i < len(self.row_denominators):
+        try:
+            k = operator.index(i)  # type: ignore[arg-type]
+        except TypeError:
             return 0
-        return int(self.row_denominators[i])
+        if not 0 <= k < len(self.row_denominators):
+            return 0
+        return int(self.row_denominators[k])
 
     def __contains__(self, i: object) -> bool:
         return i in self.one_by_one or self._own(i) > 0
@@ -1300,7 +1305,7 @@ def _chunk_numerators(
     na: Any,
     *,
     na_rows: _NaPlan | None,
-) -> tuple[Any, Any, Any]:
+) -> tuple[Any, Any]:
     """
     X · L of each row and the rows X · L does not give (with *na_rows*:
     the rows with ``na``, which it scores; X · L is taken of the others
