@@ -962,7 +962,7 @@ class _NaPlan:
         position = {g: i for i, g in enumerate(groups)}
         max_value = _max_scaled(sem, model.value_scale)
         largest = max(counts.values(), default=1)
-        radix = largest + 1
+        radix = 1 << largest.bit_length()  # a power of two above it
         high = radix * max_value * largest + largest
         if high < _FLOAT32_EXACT:
             dtype = np.float32
@@ -1067,9 +1067,10 @@ class _NaPlan:
         kept *= self.radix
         kept += ~na
         both = kept @ self.membership
-        if self.sum_dtype is not np.int64:
-            both = np.rint(both)
-        sums, cnt = np.divmod(both.astype(np.int64), self.radix)
+        # Exact integers (every partial sum is below the float bound).
+        both = both.astype(np.int64)
+        sums = both >> (self.radix.bit_length() - 1)
+        cnt = both & (self.radix - 1)
         scaled = sums * self.inverse[cnt]
         absent = cnt == 0
         n_levels = len(self.level_groups)
