@@ -1062,8 +1062,8 @@ class _NaPlan:
         row's pattern at that level, and that pattern's id.  *values*
         (NaN at ``na``) is a scratch copy, overwritten.
         """
-        kept = np.nan_to_num(values, copy=False)
-        kept = kept.astype(self.sum_dtype, copy=False)
+        np.copyto(values, 0, where=na)
+        kept = values.astype(self.sum_dtype, copy=False)
         kept *= self.radix
         kept += ~na
         both = kept @ self.membership
