@@ -100,6 +100,23 @@ class TestAgreesWithScalar:
                 batch.level_scores(i),
             )
 
+    def test_na_rows_with_unrated_cells_score_as_scalar(self, tiny):
+        """Rows with na and unrated cells (unrated='none') renormalise
+        exactly, as the scalar path does."""
+        model = mc.compile_model(tiny, "even")
+        rng = np.random.default_rng(4)
+        codes = rng.integers(-2, 4, size=(60, len(model.requirement_ids)))
+        codes = codes.astype(np.int8)
+        batch = mc.score_many(model, codes, unrated="none")
+        expected = []
+        for row in codes:
+            result = _scalar(tiny, model, _ratings(model, row))
+            expected.append((result.score, result.level_scores))
+
+        assert expected == [
+            (batch.score(i), batch.level_scores(i)) for i in range(len(codes))
+        ]
+
     def test_na_rows_stay_off_the_exact_path(self):
         """Rows with na under the weighted mean are scored vectorised."""
         model = mc.compile_model(mc.load_pack("bcgrading"))

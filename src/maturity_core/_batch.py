@@ -932,6 +932,9 @@ class _NaPlan:
     sum_dtype: Any
     #: W: one matrix product gives W · sum_g + count_g.
     radix: int
+    #: (rubrics × 256) in ``sum_dtype``: a code's uint8 view → W · its
+    #: scaled value + 1 (the lowest value's for unrated), 0 for ``na``.
+    lookup: Any
     #: M = lcm(1..largest count).
     multiple: int
     #: M // c for each count c (0 for c = 0).
@@ -973,6 +976,14 @@ class _NaPlan:
         membership = np.zeros((len(sem.requirements), len(groups)), dtype)
         for j, r in enumerate(sem.requirements):
             membership[j, position[r.node, r.level]] = 1
+        lookup = np.nan_to_num(model.lookup.astype(np.float64)) * radix + 1
+        for i, lowest in zip(
+            model.column_rubric.tolist(),
+            model.column_lowest.tolist(),
+            strict=True,
+        ):
+            lookup[i, UNRATED_CODE + 256] = lowest * radix + 1
+        lookup[:, NA_CODE + 256] = 0
         multiple = _lcm(range(1, largest + 1))
         inverse = np.array(
             [0, *(multiple // c for c in range(1, largest + 1))],
@@ -998,6 +1009,7 @@ class _NaPlan:
             membership=membership,
             sum_dtype=dtype,
             radix=radix,
+            lookup=lookup.astype(dtype),
             multiple=multiple,
             inverse=inverse,
             max_value=max_value,
@@ -1056,16 +1068,17 @@ class _NaPlan:
         self.stack[:] = [out]
         return out
 
-    def numerators(self, np: Any, values: Any, na: Any) -> tuple[Any, Any]:
+    def numerators(self, np: Any, codes: Any) -> tuple[Any, Any]:
         """
-        Per row and level: X · D · M, D being the denominator of the
-        row's pattern at that level, and that pattern's id.  *values*
-        (NaN at ``na``) is a scratch copy, overwritten.
+        Per row of *codes* (checked) and level: X · D · M, D being the
+        denominator of the row's pattern at that level, and that
+        pattern's id.
         """
-        np.copyto(values, 0, where=na)
-        kept = values.astype(self.sum_dtype, copy=False)
-        kept *= self.radix
-        kept += ~na
+        u = codes.view(np.uint8)
+        if self.lookup.shape[0] == 1:
+            kept = np.take(self.lookup[0], u)
+        else:
+            kept = self.lookup[self.model.column_rubric[None, :], u]
         both = kept @ self.membership
         # Exact integers (every partial sum is below the float bound).
         both = both.astype(np.int64)
@@ -1258,7 +1271,7 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
         if plan is not None and special.any():
             # Rows with na: their own coefficients and denominator.
             which = np.flatnonzero(special)
-            cx[which], own_ids = plan.numerators(np, values[which], na[which])
+            cx[which], own_ids = plan.numerators(np, chunk[which])
             if pattern_ids is None:
                 pattern_ids = np.zeros(x.shape, dtype=np.int32)
             pattern_ids[start + which] = own_ids
