@@ -36,16 +36,20 @@ a leaf's mean divides by its count of scorable requirements at the
 level, and a (leaf, level) group with none is absent, which renormalises
 its ancestors' weights.  Per group g, integer matrix products give the
 sum of the scaled values (``na`` as 0) and the count c_g of scorable
-requirements; with M = lcm(1..largest count) and the group shares G_g of
-the row's presence pattern (which groups have c_g = 0; from
-:meth:`Semantics.shares`, cached per pattern),
+requirements (one product: W · sum_g + c_g, W a power of two above
+every count); with M = lcm(1..largest count) and the group shares G_g of
+the row's presence pattern at level k (which of the level's groups have
+c_g = 0; from :meth:`Semantics.shares`, computed once per pattern and
+kept with the compiled model),
 
     X_k · D · M = Σ_g (G_g · D / s) · sum_g · (M / c_g),
 
 D a common denominator of that pattern's G_g / s, the gate and the band
-bounds.  Such a row keeps its own denominator D · M; rows sharing a
-denominator are folded and banded together.  A pattern whose bound would
-overflow int64 is scored row by row.
+bounds.  Such a row keeps its own denominator: the lcm of every pattern's
+D, times M, shared by all such rows when it fits, else the lcm of the
+row's own patterns' D, times M.  Rows sharing a denominator are folded
+and banded together.  A row whose bound would overflow int64 is scored
+row by row.
 """
 
 from __future__ import annotations
