@@ -1269,8 +1269,9 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
         chunk = codes[start : start + CHUNK_ROWS]
         _check_rows(model, chunk, unrated, start)
         na = chunk == NA_CODE
-        values = _values(model, chunk, unrated)
-        cx, special = _chunk_numerators(np, model, values, na, na_rows=plan)
+        cx, special = _chunk_numerators(
+            np, model, (chunk, na), unrated, na_rows=plan
+        )
         rows = slice(start, start + len(chunk))
         if plan is not None and special.any():
             # Rows with na: their own coefficients and denominator.
@@ -1319,26 +1320,31 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
 def _chunk_numerators(
     np: Any,
     model: CompiledModel,
-    values: Any,
-    na: Any,
+    cells: tuple[Any, Any],
+    unrated: str,
     *,
     na_rows: _NaPlan | None,
 ) -> tuple[Any, Any]:
     """
-    X · L of each row and the rows X · L does not give (with *na_rows*:
-    the rows with ``na``, which it scores; X · L is taken of the others
-    alone, as a product with NaN is much slower).
+    X · L of each row of a chunk (codes, and where they are ``na``) and
+    the rows X · L does not give (with *na_rows*: the rows with ``na``,
+    which it scores; X · L is taken of the others alone, as a product
+    with NaN is much slower).
     """
+    chunk, na = cells
     if na_rows is not None:
         has_na = na.any(axis=1)
         if has_na.any():
-            cx = np.zeros((len(values), len(model.levels)), dtype=np.int64)
+            cx = np.zeros((len(chunk), len(model.levels)), dtype=np.int64)
             clean = np.flatnonzero(~has_na)
             if len(clean):
                 cx[clean] = _form_numerators(
-                    model.root_form, values[clean], na[clean]
+                    model.root_form,
+                    _values(model, chunk[clean], unrated),
+                    na[clean],
                 )[0]
             return cx, has_na
+    values = _values(model, chunk, unrated)
     cx, special = _form_numerators(model.root_form, values, na)
     if model.root_form.kind == "lowest":
         cx = np.maximum(cx, 0)  # an absent level scores 0
