@@ -621,4 +621,31 @@ def general_packs_and_assessments(
     return data, draw(assessments_for(data, tailor=tailor))
 
 
+
+@st.composite
+def general_packs_and_populations(
+    draw: Any, *, min_size: int = 2, max_size: int = 8
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, str]]]:
+    """
+    A general pack's data, an assessment dict for it (its profile, rule
+    and tailoring), and a population of ratings (requirement id → rating)
+    of the same requirements, about half of the cells ``na`` where the
+    requirement's rubric allows it.
+    """
+    data, raw = draw(general_packs_and_assessments())
+    by_id = {r["id"]: r for r in data["requirements"]}
+    rated = [by_id[entry["id"]] for entry in raw["ratings"]]
+    population = []
+    for _ in range(draw(st.integers(min_value=min_size, max_value=max_size))):
+        row = {}
+        for req in rated:
+            allowed = rating_ids(data, req)
+            if "na" in allowed and draw(st.booleans()):
+                row[req["id"]] = "na"
+            else:
+                row[req["id"]] = draw(st.sampled_from(allowed))
+        population.append(row)
+    return data, raw, population
+
+
 register_test_rules()

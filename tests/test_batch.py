@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import attrs
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -85,20 +86,132 @@ class TestAgreesWithScalar:
                 int(batch.counted[i]),
             )
 
-    def test_na_rows_take_the_exact_path(self, tiny):
+    def test_na_rows_renormalise_exactly(self, tiny):
         """Rows with na renormalise exactly, as the scalar path does."""
         model = mc.batch.compile_model(tiny, "even")
         rng = np.random.default_rng(3)
         codes = rng.integers(-1, 4, size=(40, len(model.requirement_ids)))
         batch = mc.batch.score_many(model, codes.astype(np.int8))
 
-        assert batch.exact_rows
         for i in range(len(codes)):
             result = _scalar(tiny, model, _ratings(model, codes[i]))
             assert (result.score, result.level_scores) == (
                 batch.score(i),
                 batch.level_scores(i),
             )
+
+    def test_na_rows_with_unrated_cells_score_as_scalar(self, tiny):
+        """Rows with na and unrated cells (unrated='none') renormalise
+        exactly, as the scalar path does."""
+        model = mc.batch.compile_model(tiny, "even")
+        rng = np.random.default_rng(4)
+        codes = rng.integers(-2, 4, size=(60, len(model.requirement_ids)))
+        codes = codes.astype(np.int8)
+        batch = mc.batch.score_many(model, codes, unrated="none")
+        expected = []
+        for row in codes:
+            result = _scalar(tiny, model, _ratings(model, row))
+            expected.append((result.score, result.level_scores))
+
+        assert expected == [
+            (batch.score(i), batch.level_scores(i)) for i in range(len(codes))
+        ]
+
+    def test_na_rows_stay_off_the_exact_path(self):
+        """Rows with na under the weighted mean are scored vectorised."""
+        model = mc.batch.compile_model(mc.load_pack("bcgrading"))
+        codes = mc.batch.synthetic_population(model, 300, seed=5)
+        rng = np.random.default_rng(5)
+        codes[rng.random(codes.shape) < 0.4] = mc.batch.NA_CODE
+        batch = mc.batch.score_many(model, codes)
+
+        assert 0 == batch.rows_on_exact_path
+
+    def test_na_rows_are_exact_rows(self):
+        """Rows with na hold their exact values in exact_rows."""
+        model = mc.batch.compile_model(mc.load_pack("bcgrading"))
+        codes = mc.batch.synthetic_population(model, 4, seed=6)
+        codes[1, :40] = mc.batch.NA_CODE
+        batch = mc.batch.score_many(model, codes)
+
+        assert [1] == list(batch.exact_rows)
+
+    def test_na_rows_answer_numpy_indices(self):
+        """A row with na is found by a numpy integer index too."""
+        model = mc.batch.compile_model(mc.load_pack("bcgrading"))
+        codes = mc.batch.synthetic_population(model, 4, seed=6)
+        codes[2, :40] = mc.batch.NA_CODE
+        batch = mc.batch.score_many(model, codes)
+
+        assert batch.score(2) == batch.score(np.int64(2))
+
+    @pytest.fixture
+    def fine(self, tiny):
+        """tiny under weights so fine that X of an na row overflows int64."""
+        weights = {
+            "a1": Fraction(1),
+            "a2": Fraction(33554393 - 1),
+            "a": Fraction(1),
+            "b": Fraction(33554383 - 1),
+        }
+        model = mc.batch.compile_model(tiny, "even", weights=weights)
+        rng = np.random.default_rng(3)
+        codes = rng.integers(-1, 4, size=(40, len(model.requirement_ids)))
+        return model, codes.astype(np.int8)
+
+    def test_overflowing_na_rows_take_the_exact_path(self, fine):
+        """Rows with na whose bound overflows are scored one by one."""
+        model, codes = fine
+        batch = mc.batch.score_many(model, codes)
+
+        assert int((codes == mc.batch.NA_CODE).any(axis=1).sum()) == (
+            batch.rows_on_exact_path
+        )
+
+    def test_overflowing_na_rows_stay_exact(self, fine):
+        """Rows on the exact path after an overflow equal score()."""
+        model, codes = fine
+        batch = mc.batch.score_many(model, codes)
+        pack = model.pack
+        profile = attrs.evolve(model.profile, id="fine")
+        pack = attrs.evolve(
+            pack, profiles={**pack.profiles, "fine": profile}
+        )
+        expected = []
+        for row in codes:
+            assessment = mc.Assessment(
+                pack=pack.id,
+                profile="fine",
+                ratings=tuple(
+                    mc.RatingEntry(k, v)
+                    for k, v in _ratings(model, row).items()
+                ),
+            )
+            result = mc.score(pack, assessment)
+            expected.append((result.score, result.level_scores))
+
+        assert expected == [
+            (batch.score(i), batch.level_scores(i)) for i in range(len(codes))
+        ]
+
+    def test_rule_without_vector_fold_folds_each_distinct_row_once(
+        self, tiny
+    ):
+        """A rule without a vectorised fold folds each distinct X once."""
+        seen = []
+
+        def plain_sum(xs, gate):
+            del gate
+            seen.append(xs)
+            return mc.typing.RuleOutcome(sum(xs, Fraction(0)), len(xs), ())
+
+        mc.register_rule("test-batch-counted-sum", plain_sum, replace=True)
+        model = mc.batch.compile_model(tiny, "even", rule="test-batch-counted-sum")
+        codes = np.zeros((30, len(model.requirement_ids)), dtype=np.int8)
+        codes[10:] = 1
+        mc.batch.score_many(model, codes)
+
+        assert 2 == len(seen)
 
     def test_custom_rule_rows_match(self, tiny):
         """A registered rule the batch path cannot vectorise still agrees."""

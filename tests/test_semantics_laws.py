@@ -69,6 +69,80 @@ def test_batch_equals_scalar_on_every_shape(pair):
     )
 
 
+def _population_case(case):
+    data, raw, population = case
+    pack, assessment = _load(data, raw)
+    result = mc.score(pack, assessment)
+    model = mc.batch.compile_model(
+        pack,
+        result.profile,
+        rule=result.rule,
+        tailoring=assessment.tailoring,
+    )
+    return pack, assessment, result, model, population
+
+
+@law
+@given(gen.general_packs_and_populations())
+def test_batch_equals_scalar_on_populations_with_na(case):
+    """Row by row, a population with many na cells scores in batch as
+    score() scores each assessment: X, S, level and counted levels."""
+    pack, assessment, result, model, population = _population_case(case)
+    batch = mc.batch.score_many(model, population)
+    expected = []
+    for ratings in population:
+        row = mc.score(
+            pack,
+            assessment.with_ratings(ratings),
+            profile=result.profile,
+            rule=result.rule,
+        )
+        expected.append(
+            (row.level_scores, row.score, row.level, row.counted_levels)
+        )
+
+    assert expected == [
+        (
+            batch.level_scores(i),
+            batch.score(i),
+            batch.level(i),
+            int(batch.counted[i]),
+        )
+        for i in range(len(population))
+    ]
+
+
+@law
+@given(gen.general_packs_and_populations())
+def test_na_rows_stay_off_the_exact_path(case):
+    """With a rule that has a vectorised fold and reads no node scores,
+    no row (na or not) is scored one by one."""
+    _, _, _, model, population = _population_case(case)
+    rule = model.semantics.rule
+    assume(rule.vector_fold is not None and not rule.sees_nodes)
+
+    assert mc.batch.score_many(model, population).rows_on_exact_path == 0
+
+
+@law
+@given(gen.general_packs_and_populations())
+def test_batch_frame_equals_exact_scores_with_na(case):
+    """to_pandas shows each row's exact S and X, na rows included."""
+    _, _, _, model, population = _population_case(case)
+    batch = mc.batch.score_many(model, population)
+    frame = batch.to_pandas()
+
+    columns = ["score", *(f"X{k}" for k in model.levels)]
+
+    assert [
+        [batch.score(i), *batch.level_scores(i)]
+        for i in range(len(population))
+    ] == [
+        [Fraction(text) for text in row]
+        for row in frame[columns].to_numpy().tolist()
+    ]
+
+
 @law
 @given(gen.general_packs_and_assessments())
 def test_node_statistics_equal_scalar_node_scores(pair):

@@ -28,15 +28,36 @@ of the ratings matrix.
 With a lowest-value aggregation (the minimum) X_k is the row minimum of
 the scaled values of level k's columns (``na`` left out).  The level
 rule's vectorised fold turns X into S; a rule without one folds each
-row's exact X.  Rows whose presence changes (``na`` under a linear
-aggregation) and rules that read node scores are scored row by row by
-the same semantics.
+row's exact X, once per distinct X.  Rules that read node scores are
+scored row by row by the same semantics.
+
+A row with ``na`` under a linear aggregation has its own coefficients:
+a leaf's mean divides by its count of scorable requirements at the
+level, and a (leaf, level) group with none is absent, which renormalises
+its ancestors' weights.  Per group g, integer matrix products give the
+sum of the scaled values (``na`` as 0) and the count c_g of scorable
+requirements (one product: W · sum_g + c_g, W a power of two above
+every count); with M = lcm(1..largest count) and the group shares G_g of
+the row's presence pattern at level k (which of the level's groups have
+c_g = 0; from :meth:`Semantics.shares`, computed once per pattern and
+kept with the compiled model),
+
+    X_k · D · M = Σ_g (G_g · D / s) · sum_g · (M / c_g),
+
+D a common denominator of that pattern's G_g / s, the gate and the band
+bounds.  Such a row keeps its own denominator: the lcm of every pattern's
+D, times M, shared by all such rows when it fits, else the lcm of the
+row's own patterns' D, times M.  Rows sharing a denominator are folded
+and banded together.  A row whose bound would overflow int64 is scored
+row by row.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -419,8 +440,10 @@ class BatchResult:
 
     ``level_numerators[i, j] / denominator`` is X of level ``levels[j]`` and
     ``score_numerators[i] / denominator`` is S, except for rows in
-    ``exact_rows`` (rows scored one by one, e.g. with ``na`` under the
-    weighted mean), whose exact values are held there.  ``levels`` is -1
+    ``exact_rows``, whose exact values are held there: rows with ``na``
+    under the weighted mean (scored vectorised over their own
+    denominator) and rows scored one by one (see
+    :attr:`rows_on_exact_path`).  ``levels`` is -1
     for every row of a pack without bands.  Use :meth:`score`,
     :meth:`level_scores` or :meth:`to_pandas` rather than the arrays
     when in doubt.
@@ -445,6 +468,8 @@ class BatchResult:
     @property
     def rows_on_exact_path(self) -> int:
         """How many rows were scored one by one."""
+        if isinstance(self.exact_rows, _RowStore):
+            return len(self.exact_rows.one_by_one)
         return len(self.exact_rows)
 
     def __len__(self) -> int:
@@ -491,6 +516,13 @@ class BatchResult:
             frame = pd.concat(
                 [pd.DataFrame(keys).reset_index(drop=True), frame], axis=1
             )
+        rows = self.exact_rows
+        one_by_one = rows
+        if isinstance(rows, _RowStore):
+            # Rows with their own denominator are converted as arrays.
+            own = rows.row_denominators
+            den = np.where(own > 0, own, den)
+            one_by_one = rows.one_by_one
         frame["score"] = _exact_strings(np, self.score_numerators, den)
         scaled = self.score_numerators * 100 // den
         frame["score_decimal"] = [
@@ -504,14 +536,7 @@ class BatchResult:
             frame[f"X{k}"] = _exact_strings(
                 np, self.level_numerators[:, j], den
             )
-        for i, (xs, s, level, counted) in self.exact_rows.items():
-            frame.loc[i, "score"] = exact(s)
-            frame.loc[i, "score_decimal"] = decimal(s)
-            if has_levels:
-                frame.loc[i, "level"] = level
-            frame.loc[i, "counted_levels"] = counted
-            for k, x in zip(self.model.levels, xs, strict=True):
-                frame.loc[i, f"X{k}"] = exact(x)
+        _put_rows(frame, one_by_one, self.model.levels, has_levels=has_levels)
         if node_totals is not None:
             columns = {}
             for node, nums in node_totals.numerators.items():
@@ -524,12 +549,32 @@ class BatchResult:
         return frame
 
 
-def _exact_strings(np: Any, numerators: Any, den: int) -> list[str]:
+def _put_rows(
+    frame: Any,
+    rows: Mapping[int, _ExactRow],
+    levels: Sequence[int],
+    *,
+    has_levels: bool,
+) -> None:
+    """Write exact *rows* into *frame*'s columns."""
+    for i, (xs, s, level, counted) in rows.items():
+        frame.loc[i, "score"] = exact(s)
+        frame.loc[i, "score_decimal"] = decimal(s)
+        if has_levels:
+            frame.loc[i, "level"] = level
+        frame.loc[i, "counted_levels"] = counted
+        for k, x in zip(levels, xs, strict=True):
+            frame.loc[i, f"X{k}"] = exact(x)
+
+
+def _exact_strings(np: Any, numerators: Any, den: Any) -> list[str]:
+    """*numerators* over *den* (one int, or one per row) as exact text."""
     nums = np.asarray(numerators, dtype=np.int64)
-    g = np.gcd(nums, np.int64(den))
+    dens = np.asarray(den, dtype=np.int64)
+    g = np.gcd(nums, dens)
     g[g == 0] = 1
     n = nums // g
-    d = np.int64(den) // g
+    d = dens // g
     return [
         str(a) if b == 1 else f"{a}/{b}"
         for a, b in zip(n.tolist(), d.tolist(), strict=True)
@@ -783,6 +828,393 @@ def _check_rows(
     _check_na(model, chunk, "ratings matrix", row_offset=start)
 
 
+#: One row's exact X_1..X_N, S, level and counted levels.
+_ExactRow = tuple[tuple[Fraction, ...], Fraction, int | None, int]
+#: Presence patterns of levels with fewer groups are keyed by an int64.
+_KEY_BITS = 63
+#: Numerators stay below this, so S (up to N level scores) and S · 100
+#: (for the decimal column) fit in int64.
+_ROW_BOUND = 2**56
+
+
+class _RowStore(Mapping[int, _ExactRow]):
+    """
+    The rows of a :class:`BatchResult` that are not over its common
+    denominator: rows scored one by one (held as given) and rows with
+    ``na`` scored vectorised over their own denominator
+    (``row_denominators[i] > 0``), read exactly from the arrays.
+    """
+
+    def __init__(  # noqa: PLR0913 -- the result's arrays
+        self,
+        *,
+        one_by_one: dict[int, _ExactRow],
+        row_denominators: Any,
+        level_numerators: Any,
+        score_numerators: Any,
+        levels: Any,
+        counted: Any,
+    ) -> None:
+        self.one_by_one = one_by_one
+        self.row_denominators = row_denominators
+        self._x = level_numerators
+        self._s = score_numerators
+        self._levels = levels
+        self._counted = counted
+
+    def _own(self, i: object) -> int:
+        try:
+            k = operator.index(i)  # type: ignore[arg-type]
+        except TypeError:
+            return 0
+        if not 0 <= k < len(self.row_denominators):
+            return 0
+        return int(self.row_denominators[k])
+
+    def __contains__(self, i: object) -> bool:
+        return i in self.one_by_one or self._own(i) > 0
+
+    def __getitem__(self, i: int) -> _ExactRow:
+        if i in self.one_by_one:
+            return self.one_by_one[i]
+        d = self._own(i)
+        if not d:
+            raise KeyError(i)
+        level = int(self._levels[i])
+        return (
+            tuple(Fraction(int(v), d) for v in self._x[i]),
+            Fraction(int(self._s[i]), d),
+            None if level < 0 else level,
+            int(self._counted[i]),
+        )
+
+    def __iter__(self) -> Iterator[int]:
+        own = _numpy().flatnonzero(self.row_denominators).tolist()
+        return iter(sorted({*self.one_by_one, *own}))
+
+    def __len__(self) -> int:
+        own = int(_numpy().count_nonzero(self.row_denominators))
+        return len(self.one_by_one) + own
+
+
+@attrs.frozen(eq=False)
+class _Pattern:
+    """
+    One level's presence pattern: its denominator D (a common
+    denominator of the group shares / s, the gate and the band bounds),
+    and, per group at the level, the integer G_g · D / s (``None`` if a
+    bound would overflow).
+    """
+
+    denominator: int
+    coefficients: tuple[int, ...] | None
+    #: The largest X · D · M of the pattern.
+    top: int
+
+
+@attrs.frozen(eq=False)
+class _NaPlan:
+    """
+    X of rows with ``na`` under a linear aggregation, from per (leaf,
+    level) group sums and counts and each level's presence pattern
+    (which of its groups have no scorable requirement); a pattern's
+    shares come from :meth:`Semantics.shares`, once per pattern.
+    """
+
+    model: CompiledModel
+    groups: tuple[tuple[str, int], ...]
+    full_counts: tuple[int, ...]
+    #: Per level: the indices of its groups.
+    level_groups: tuple[Any, ...]
+    #: (requirements × groups) 0/1, in ``sum_dtype``.
+    membership: Any
+    sum_dtype: Any
+    #: W: one matrix product gives W · sum_g + count_g.
+    radix: int
+    #: (rubrics × 256) in ``sum_dtype``: a code's uint8 view → W · its
+    #: scaled value + 1 (the lowest value's for unrated), 0 for ``na``.
+    lookup: Any
+    #: M = lcm(1..largest count).
+    multiple: int
+    #: M // c for each count c (0 for c = 0).
+    inverse: Any
+    max_value: int
+    #: (groups × levels) float64: group g's bit within its level, or
+    #: ``None`` if a level has too many groups to key patterns by int.
+    bits: Any
+    #: Every pattern seen, all levels; its index is its id.
+    patterns: list[_Pattern] = attrs.field(factory=list)
+    #: (level, absent groups as bits or packed bytes) → pattern id.
+    index: dict[tuple[int, int | bytes], int] = attrs.field(factory=dict)
+    #: (patterns × groups) int64 coefficients, rebuilt when one is added.
+    stack: list[Any] = attrs.field(factory=list)
+
+    @classmethod
+    def of(cls, np: Any, model: CompiledModel) -> _NaPlan:
+        """The plan of *model*'s root form (kept while *model* lives)."""
+        if model not in _PLANS:
+            _PLANS[model] = cls._build(np, model)
+        return _PLANS[model]
+
+    @classmethod
+    def _build(cls, np: Any, model: CompiledModel) -> _NaPlan:
+        sem = model.semantics
+        counts = sem.counts()
+        groups = tuple(counts)
+        position = {g: i for i, g in enumerate(groups)}
+        max_value = _max_scaled(sem, model.value_scale)
+        largest = max(counts.values(), default=1)
+        radix = 1 << largest.bit_length()  # a power of two above it
+        high = radix * max_value * largest + largest
+        if high < _FLOAT32_EXACT:
+            dtype = np.float32
+        elif high < _EXACT_FLOAT_LIMIT:  # pragma: no cover -- huge values
+            dtype = np.float64
+        else:  # pragma: no cover
+            dtype = np.int64
+        membership = np.zeros((len(sem.requirements), len(groups)), dtype)
+        for j, r in enumerate(sem.requirements):
+            membership[j, position[r.node, r.level]] = 1
+        lookup = np.nan_to_num(model.lookup.astype(np.float64)) * radix + 1
+        for i, lowest in zip(
+            model.column_rubric.tolist(),
+            model.column_lowest.tolist(),
+            strict=True,
+        ):
+            lookup[i, UNRATED_CODE + 256] = lowest * radix + 1
+        lookup[:, NA_CODE + 256] = 0
+        multiple = _lcm(range(1, largest + 1))
+        inverse = np.array(
+            [0, *(multiple // c for c in range(1, largest + 1))],
+            dtype=np.int64,
+        )
+        level_groups = tuple(
+            np.array(
+                [i for i, g in enumerate(groups) if g[1] == k], dtype=np.int64
+            )
+            for k in model.levels
+        )
+        bits = None
+        if all(len(cols) < _KEY_BITS for cols in level_groups):
+            bits = np.zeros((len(groups), len(level_groups)), np.float64)
+            for j, cols in enumerate(level_groups):
+                for b, i in enumerate(cols.tolist()):
+                    bits[i, j] = float(1 << b)
+        plan = cls(
+            model=model,
+            groups=groups,
+            full_counts=tuple(counts.values()),
+            level_groups=level_groups,
+            membership=membership,
+            sum_dtype=dtype,
+            radix=radix,
+            lookup=lookup.astype(dtype),
+            multiple=multiple,
+            inverse=inverse,
+            max_value=max_value,
+            bits=bits,
+        )
+        for j in range(len(level_groups)):
+            plan.pattern_id(np, j, 0)  # the all-present patterns: 0..N-1
+        return plan
+
+    def _pattern(self, j: int, absent: Sequence[bool]) -> _Pattern:
+        """Level *j*'s pattern with *absent* (per group of the level)."""
+        model = self.model
+        mine = self.level_groups[j].tolist()
+        present = {
+            self.groups[i]: self.full_counts[i]
+            for i, a in zip(mine, absent, strict=True)
+            if not a
+        }
+        shares = model.semantics.shares(present)
+        group_shares = [
+            shares.get(self.groups[i], Fraction(0))
+            * self.full_counts[i]
+            / model.value_scale
+            for i in mine
+        ]
+        d = _lcm([c.denominator for c in group_shares] + list(model.bounds))
+        ints = tuple(int(c * d) for c in group_shares)
+        top = sum(ints) * self.multiple * self.max_value
+        if top >= _ROW_BOUND or d * self.multiple >= _ROW_BOUND:
+            return _Pattern(d, None, top)
+        return _Pattern(d, ints, top)
+
+    def pattern_id(self, np: Any, j: int, key: int | bytes) -> int:
+        """The id of level *j*'s pattern *key* (absent groups' bits)."""
+        slot = (j, key)
+        if slot not in self.index:
+            width = len(self.level_groups[j])
+            if isinstance(key, int):
+                absent = [bool(key >> b & 1) for b in range(width)]
+            else:
+                unpacked = np.unpackbits(np.frombuffer(key, dtype=np.uint8))
+                absent = [bool(a) for a in unpacked[:width].tolist()]
+            self.index[slot] = len(self.patterns)
+            self.patterns.append(self._pattern(j, absent))
+        return self.index[slot]
+
+    def coefficient_stack(self, np: Any) -> Any:
+        """(patterns × groups) int64: each pattern's coefficients."""
+        if self.stack and len(self.stack[0]) == len(self.patterns):
+            return self.stack[0]
+        level_of = {i: j for (j, _), i in self.index.items()}
+        out = np.zeros((len(self.patterns), len(self.groups)), np.int64)
+        for i, p in enumerate(self.patterns):
+            if p.coefficients is not None:
+                out[i, self.level_groups[level_of[i]]] = p.coefficients
+        self.stack[:] = [out]
+        return out
+
+    def numerators(self, np: Any, codes: Any) -> tuple[Any, Any]:
+        """
+        Per row of *codes* (checked) and level: X · D · M, D being the
+        denominator of the row's pattern at that level, and that
+        pattern's id.
+        """
+        u = codes.view(np.uint8)
+        if self.lookup.shape[0] == 1:
+            kept = np.take(self.lookup[0], u)
+        else:
+            kept = self.lookup[self.model.column_rubric[None, :], u]
+        both = kept @ self.membership
+        # Exact integers (every partial sum is below the float bound).
+        both = both.astype(np.int64)
+        sums = both >> (self.radix.bit_length() - 1)
+        cnt = both & (self.radix - 1)
+        scaled = sums * self.inverse[cnt]
+        absent = cnt == 0
+        n_levels = len(self.level_groups)
+        stack = self.coefficient_stack(np)
+        base = stack[:n_levels].T
+        if max(p.top for p in self.patterns[:n_levels]) < _EXACT_FLOAT_LIMIT:
+            y = np.rint(scaled.astype(np.float64) @ base.astype(np.float64))
+            y = y.astype(np.int64)
+        else:  # pragma: no cover -- only for very fine weights
+            y = scaled @ base
+        ids = np.zeros(y.shape, dtype=np.int64) + np.arange(n_levels)
+        if not absent.any():
+            return y, ids
+        rows, levels = self._odd(np, absent, ids)
+        stack = self.coefficient_stack(np)
+        y[rows, levels] = (scaled[rows] * stack[ids[rows, levels]]).sum(axis=1)
+        return y, ids
+
+    def _odd(self, np: Any, absent: Any, ids: Any) -> tuple[Any, Any]:
+        """Set *ids* of the (row, level) cells with an absent group."""
+        n_levels = len(self.level_groups)
+        if self.bits is not None:
+            keys = np.rint(absent.astype(np.float64) @ self.bits)
+            keys = keys.astype(np.int64)
+            rows, levels = np.nonzero(keys)
+            pairs = keys[rows, levels] * n_levels + levels
+            found, which = np.unique(pairs, return_inverse=True)
+            mapped = np.array(
+                [
+                    self.pattern_id(np, p % n_levels, p // n_levels)
+                    for p in found.tolist()
+                ],
+                dtype=np.int64,
+            )
+            ids[rows, levels] = mapped[which.reshape(-1)]
+            return rows, levels
+        return self._odd_wide(np, absent, ids)
+
+    def _odd_wide(  # pragma: no cover -- a level with over 62 groups
+        self, np: Any, absent: Any, ids: Any
+    ) -> tuple[Any, Any]:
+        """:meth:`_odd` keyed by packed bytes, row by row."""
+        odd = []
+        for j, cols in enumerate(self.level_groups):
+            packed = np.packbits(absent[:, cols], axis=1)
+            for r in np.flatnonzero(absent[:, cols].any(axis=1)).tolist():
+                ids[r, j] = self.pattern_id(np, j, packed[r].tobytes())
+                odd.append((r, j))
+        rows = np.array([r for r, _ in odd], dtype=np.int64)
+        levels = np.array([j for _, j in odd], dtype=np.int64)
+        return rows, levels
+
+    def finish(self, np: Any, y: Any, ids: Any) -> tuple[Any, Any]:
+        """
+        X · R of each row and its denominator R (0 where a bound would
+        overflow): one common R = lcm(every pattern's D) · M if it fits,
+        else R = lcm(the row's patterns' D) · M.
+        """
+        n_levels = y.shape[1]
+        dens = np.array([p.denominator for p in self.patterns], dtype=object)
+        used = np.unique(ids).tolist()
+        bad = [i for i in used if self.patterns[i].coefficients is None]
+        common = _lcm(self.patterns[i].denominator for i in used)
+        top = max(
+            (
+                self.patterns[i].top * (common // self.patterns[i].denominator)
+                for i in used
+            ),
+            default=0,
+        )
+        if not bad and n_levels * (top + common * self.multiple) < _ROW_BOUND:
+            factor = np.zeros(len(self.patterns), dtype=np.int64)
+            for i in used:
+                factor[i] = common // self.patterns[i].denominator
+            x = y * factor[ids]
+            den = np.full(len(y), common * self.multiple, dtype=np.int64)
+            return x, den
+        x = np.zeros_like(y)
+        den = np.zeros(len(y), dtype=np.int64)
+        combos, which = np.unique(ids, axis=0, return_inverse=True)
+        which = which.reshape(-1)
+        for c, combo in enumerate(combos.tolist()):
+            patterns = [self.patterns[i] for i in combo]
+            if any(p.coefficients is None for p in patterns):
+                continue
+            r = _lcm(int(d) for d in dens[combo])
+            factors = [r // p.denominator for p in patterns]
+            high = max(
+                p.top * f for p, f in zip(patterns, factors, strict=True)
+            )
+            if n_levels * (high + r * self.multiple) >= _ROW_BOUND:
+                continue
+            rows = which == c
+            x[rows] = y[rows] * np.array(factors, dtype=np.int64)
+            den[rows] = r * self.multiple
+        return x, den
+
+
+#: The na plan of each compiled model, with the patterns seen so far.
+_PLANS: weakref.WeakKeyDictionary[CompiledModel, _NaPlan] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _fold_distinct(
+    np: Any, sem: Semantics, x: Any, den: int
+) -> tuple[Any, Any, Any]:
+    """
+    S · *den* and counted levels of each row of X · *den* by the exact
+    fold, once per distinct row; and whether S · *den* is an integer that
+    fits (rows where it is not must be scored one by one).
+    """
+    n = x.shape[0]
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=bool)
+    distinct, which = np.unique(x, axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    s = np.zeros(len(distinct), dtype=np.int64)
+    counted = np.zeros(len(distinct), dtype=np.int64)
+    ok = np.ones(len(distinct), dtype=bool)
+    for j, row in enumerate(distinct.tolist()):
+        outcome = sem.fold(tuple(Fraction(v, den) for v in row))
+        scaled = outcome.score * den
+        if scaled.denominator != 1 or not -_ROW_BOUND < scaled < _ROW_BOUND:
+            ok[j] = False
+            continue
+        s[j] = int(scaled)
+        counted[j] = outcome.counted
+    return s[which], counted[which], ok[which]
+
+
 def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     model: CompiledModel | Pack,
     data: Any,
@@ -819,57 +1251,172 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     s = np.zeros(n, dtype=np.int64)
     level = np.full(n, -1, dtype=np.int64)
     counted = np.zeros(n, dtype=np.int64)
-    exact_rows: dict[
-        int, tuple[tuple[Fraction, ...], Fraction, int | None, int]
-    ] = {}
+    row_den = np.zeros(n, dtype=np.int64)
+    one_by_one = np.zeros(n, dtype=bool)
+    vector_fold = sem.rule.vector_fold
+    plan = (
+        _NaPlan.of(np, model)
+        if model.fast and model.root_form.kind == "linear"
+        else None
+    )
+    pattern_ids = None
     for start in range(0, n, CHUNK_ROWS):
         chunk = codes[start : start + CHUNK_ROWS]
         _check_rows(model, chunk, unrated, start)
         na = chunk == NA_CODE
-        cx, special = _form_numerators(
-            model.root_form, _values(model, chunk, unrated), na
+        cx, special = _chunk_numerators(
+            np, model, (chunk, na), unrated, na_rows=plan
         )
-        if model.root_form.kind == "lowest":
-            cx = np.maximum(cx, 0)  # an absent level scores 0
-        elif model.root_form.kind == "rows":
-            special = np.ones(len(chunk), dtype=bool)
-        if not model.fast:
-            special = np.ones(len(chunk), dtype=bool)
         rows = slice(start, start + len(chunk))
+        if plan is not None and special.any():
+            # Rows with na: their own coefficients and denominator.
+            which = np.flatnonzero(special)
+            cx[which], own_ids = plan.numerators(np, chunk[which])
+            if pattern_ids is None:
+                pattern_ids = np.zeros(x.shape, dtype=np.int32)
+            pattern_ids[start + which] = own_ids
+            row_den[start + which] = -1  # set below
+            special[which] = False
         x[rows] = cx
-        ok = ~special
-        if sem.rule.vector_fold is not None:
-            cs, cc = sem.rule.vector_fold(np, cx, model.gate, den)
+        one_by_one[rows] = special
+        if vector_fold is not None:
+            ok = ~special & (row_den[rows] == 0)
+            cs, cc = vector_fold(np, cx, model.gate, den)
             s[rows] = np.where(ok, cs, 0)
             counted[rows] = np.where(ok, cc, 0)
-        else:
-            # A rule without a vectorised fold folds each row's exact X;
-            # an S outside the common denominator goes to the exact rows.
-            for i in np.flatnonzero(ok).tolist():
-                outcome = sem.fold(tuple(Fraction(int(v), den) for v in cx[i]))
-                scaled = outcome.score * den
-                if scaled.denominator != 1:
-                    special[i] = True
-                    continue
-                s[start + i] = int(scaled)
-                counted[start + i] = outcome.counted
-            ok = ~special
-        level[rows] = np.where(ok, sem.band_vector(np, s[rows], den), -1)
-        for i in np.flatnonzero(special).tolist():
-            ev = sem.evaluate(_decode(model, chunk[i]), unrated=unrated)
-            exact_rows[start + i] = (
-                ev.level_scores,
-                ev.score,
-                ev.level,
-                ev.outcome.counted,
-            )
-            level[start + i] = -1 if ev.level is None else ev.level
-            counted[start + i] = ev.outcome.counted
+            level[rows] = np.where(ok, sem.band_vector(np, s[rows], den), -1)
+    _fold_rest(
+        np,
+        model,
+        (x, s, level, counted),
+        (plan, pattern_ids, row_den),
+        one_by_one,
+    )
+    exact_rows = _score_one_by_one(
+        np, model, codes, one_by_one, level, counted, unrated
+    )
     return BatchResult(
         model=model,
         level_numerators=x,
         score_numerators=s,
         levels=level,
         counted=counted,
-        exact_rows=exact_rows,
+        exact_rows=_RowStore(
+            one_by_one=exact_rows,
+            row_denominators=row_den,
+            level_numerators=x,
+            score_numerators=s,
+            levels=level,
+            counted=counted,
+        ),
     )
+
+
+def _chunk_numerators(
+    np: Any,
+    model: CompiledModel,
+    cells: tuple[Any, Any],
+    unrated: str,
+    *,
+    na_rows: _NaPlan | None,
+) -> tuple[Any, Any]:
+    """
+    X · L of each row of a chunk (codes, and where they are ``na``) and
+    the rows X · L does not give (with *na_rows*: the rows with ``na``,
+    which it scores; X · L is taken of the others alone, as a product
+    with NaN is much slower).
+    """
+    chunk, na = cells
+    if na_rows is not None:
+        has_na = na.any(axis=1)
+        if has_na.any():
+            cx = np.zeros((len(chunk), len(model.levels)), dtype=np.int64)
+            clean = np.flatnonzero(~has_na)
+            if len(clean):
+                cx[clean] = _form_numerators(
+                    model.root_form,
+                    _values(model, chunk[clean], unrated),
+                    na[clean],
+                )[0]
+            return cx, has_na
+    values = _values(model, chunk, unrated)
+    cx, special = _form_numerators(model.root_form, values, na)
+    if model.root_form.kind == "lowest":
+        cx = np.maximum(cx, 0)  # an absent level scores 0
+    elif model.root_form.kind == "rows":
+        special = np.ones(len(values), dtype=bool)
+    if not model.fast:
+        special = np.ones(len(values), dtype=bool)
+    return cx, special
+
+
+def _fold_rest(
+    np: Any,
+    model: CompiledModel,
+    arrays: tuple[Any, Any, Any, Any],
+    own_rows: tuple[_NaPlan | None, Any, Any],
+    one_by_one: Any,
+) -> None:
+    """
+    Fold the rows the chunks left: every row under a rule without a
+    vectorised fold, and rows with ``na`` (their X put over their own
+    denominator by *plan*), one call per denominator.  Rows that cannot
+    be folded so are marked *one_by_one*.  *arrays* are the result's X,
+    S, level and counted, filled in here.
+    """
+    x, s, level, counted = arrays
+    plan, pattern_ids, row_den = own_rows
+    if plan is not None and pattern_ids is not None:
+        own = np.flatnonzero(row_den)
+        x[own], row_den[own] = plan.finish(np, x[own], pattern_ids[own])
+        one_by_one[own] = row_den[own] == 0
+    sem = model.semantics
+    den = model.denominator
+    vector_fold = sem.rule.vector_fold
+    if vector_fold is None:
+        # A rule without a vectorised fold folds each distinct exact X;
+        # an S outside the denominator is scored one by one.
+        common = np.flatnonzero(~one_by_one & (row_den == 0))
+        cs, cc, ok = _fold_distinct(np, sem, x[common], den)
+        s[common], counted[common] = cs, cc
+        level[common] = sem.band_vector(np, cs, den)
+        one_by_one[common[~ok]] = True
+    own = np.flatnonzero(row_den)
+    dens, which = np.unique(row_den[own], return_inverse=True)
+    for j, d in enumerate(dens.tolist()):
+        rows_d = own[which.reshape(-1) == j]
+        if vector_fold is not None:
+            gate = None if sem.gate is None else int(sem.gate * d)
+            cs, cc = vector_fold(np, x[rows_d], gate, d)
+            ok = np.ones(len(rows_d), dtype=bool)
+        else:
+            cs, cc, ok = _fold_distinct(np, sem, x[rows_d], d)
+        s[rows_d], counted[rows_d] = cs, cc
+        level[rows_d] = sem.band_vector(np, s[rows_d], d)
+        one_by_one[rows_d[~ok]] = True
+        row_den[rows_d[~ok]] = 0
+
+
+def _score_one_by_one(  # noqa: PLR0913, PLR0917 -- the result's arrays
+    np: Any,
+    model: CompiledModel,
+    codes: Any,
+    one_by_one: Any,
+    level: Any,
+    counted: Any,
+    unrated: str,
+) -> dict[int, _ExactRow]:
+    """Score the rows marked *one_by_one* by the exact semantics."""
+    sem = model.semantics
+    exact_rows: dict[int, _ExactRow] = {}
+    for i in np.flatnonzero(one_by_one).tolist():
+        ev = sem.evaluate(_decode(model, codes[i]), unrated=unrated)
+        exact_rows[i] = (
+            ev.level_scores,
+            ev.score,
+            ev.level,
+            ev.outcome.counted,
+        )
+        level[i] = -1 if ev.level is None else ev.level
+        counted[i] = ev.outcome.counted
+    return exact_rows
