@@ -168,6 +168,37 @@ class CompiledModel:
     #: form's denominator includes.
     bounds: tuple[int, ...] = ()
     _node_forms: dict[str, _Form] = attrs.field(factory=dict, repr=False)
+    _column_facts: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def column_facts(self) -> tuple[Any, Any]:
+        """
+        Per column, once: how many rating codes its rubric has (a scalar
+        where every column has as many) and whether it allows ``na``
+        (``True`` or ``False`` where every column agrees).
+        """
+        if not self._column_facts:
+            np = _numpy()
+            highs = np.array([len(ids) for ids in self.column_rating_ids])
+            allowed = np.array(
+                [
+                    self.semantics.rubric(
+                        self.pack.requirements_by_id[r]
+                    ).na_allowed
+                    for r in self.requirement_ids
+                ],
+                dtype=bool,
+            )
+            self._column_facts["highs"] = (
+                int(highs[0])
+                if highs.size and (highs == highs[0]).all()
+                else highs[None, :]
+            )
+            self._column_facts["allowed"] = (
+                bool(allowed[0])
+                if allowed.size and (allowed == allowed[0]).all()
+                else allowed[None, :]
+            )
+        return self._column_facts["highs"], self._column_facts["allowed"]
 
     @property
     def levels(self) -> tuple[int, ...]:
@@ -766,14 +797,12 @@ def _check_na(
 ) -> None:
     """Refuse ``na`` in a column whose rubric does not allow it."""
     np = _numpy()
-    allowed = np.array(
-        [
-            model.semantics.rubric(model.pack.requirements_by_id[r]).na_allowed
-            for r in model.requirement_ids
-        ],
-        dtype=bool,
-    )
-    bad = (codes == NA_CODE) & ~allowed[None, :]
+    _, allowed = model.column_facts()
+    if allowed is True:
+        return
+    bad = codes == NA_CODE
+    if allowed is not False:
+        bad &= ~allowed
     if not bad.any():
         return
     i, j = (int(v) for v in np.argwhere(bad)[0])
@@ -814,8 +843,8 @@ def _check_rows(
 ) -> None:
     """Invalid codes, unrated cells under 'error', disallowed ``na``."""
     np = _numpy()
-    highs = np.array([len(ids) for ids in model.column_rating_ids])
-    bad = (chunk >= highs[None, :]) | (chunk < UNRATED_CODE)
+    highs, _ = model.column_facts()
+    bad = (chunk >= highs) | (chunk < UNRATED_CODE)
     if bad.any():
         _invalid_code(model, chunk, bad, start)
     if unrated == "error" and (chunk == UNRATED_CODE).any():
