@@ -33,6 +33,16 @@ def _load(data, raw):
     return pack, assessment
 
 
+def _compiled(pack, result):
+    """The batch model of *result*'s profile, rule and tailoring."""
+    return mc.batch.compile_model(
+        pack,
+        result.profile,
+        rule=result.rule,
+        tailoring=result.assessment.tailoring,
+    )
+
+
 def _rescored(pack, result, changes):
     return mc.score(
         pack,
@@ -48,12 +58,7 @@ def test_batch_equals_scalar_on_every_shape(pair):
     """score_many gives score()'s X, S, level and counted levels."""
     pack, assessment = _load(*pair)
     result = mc.score(pack, assessment)
-    model = mc.batch.compile_model(
-        pack,
-        result.profile,
-        rule=result.rule,
-        tailoring=assessment.tailoring,
-    )
+    model = _compiled(pack, result)
     batch = mc.batch.score_many(model, [assessment.ratings_by_id])
 
     assert (
@@ -73,12 +78,7 @@ def _population_case(case):
     data, raw, population = case
     pack, assessment = _load(data, raw)
     result = mc.score(pack, assessment)
-    model = mc.batch.compile_model(
-        pack,
-        result.profile,
-        rule=result.rule,
-        tailoring=assessment.tailoring,
-    )
+    model = _compiled(pack, result)
     return pack, assessment, result, model, population
 
 
@@ -149,12 +149,7 @@ def test_node_statistics_equal_scalar_node_scores(pair):
     """Population node scores equal the result's node scores."""
     pack, assessment = _load(*pair)
     result = mc.score(pack, assessment)
-    model = mc.batch.compile_model(
-        pack,
-        result.profile,
-        rule=result.rule,
-        tailoring=assessment.tailoring,
-    )
+    model = _compiled(pack, result)
     codes = model.encode(assessment.ratings_by_id)[None, :]
     nodes = list(result.nodes)
     per_node = mc.batch.node_scores(model, codes, nodes)
@@ -308,12 +303,7 @@ def test_batch_node_totals_equal_the_results(pair):
     """node_totals gives every node's total and level as score() does."""
     pack, assessment = _load(*pair)
     result = mc.score(pack, assessment)
-    model = mc.batch.compile_model(
-        pack,
-        result.profile,
-        rule=result.rule,
-        tailoring=assessment.tailoring,
-    )
+    model = _compiled(pack, result)
     codes = model.encode(assessment.ratings_by_id)[None, :]
     totals = mc.batch.node_totals(model, codes)
 
