@@ -152,6 +152,8 @@ class Result:
     node_levels: Mapping[str, int | None] = attrs.field(
         factory=lambda: MappingProxyType({})
     )
+    #: The semantics this result was scored under (profile, scope, rule).
+    semantics: Semantics = attrs.field(kw_only=True, repr=False)
 
     def __repr__(self) -> str:
         level = "" if self.level is None else f" level {self.level}"
@@ -167,15 +169,6 @@ class Result:
             return Text()
         return self.pack.level_name(self.level)
 
-    @property
-    def semantics(self) -> Semantics:
-        """The semantics this result was scored under."""
-        return Semantics.of(
-            self.pack,
-            self.profile,
-            tailored=(t.node for t in self.tailored),
-            rule=self.rule,
-        )
 
     @property
     def lifecycle(self) -> Any:
@@ -518,6 +511,7 @@ def score(
         ),
         node_totals=MappingProxyType(totals),
         node_levels=MappingProxyType(node_levels),
+        semantics=sem,
     )
 
 

@@ -10,7 +10,7 @@ population statistics, sensitivity, compare and crosswalk all build a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -501,6 +501,3 @@ def ratings_of(assessment: Any) -> dict[str, str | None]:
     """Requirement id → rating of an :class:`Assessment`."""
     return dict(assessment.ratings_by_id)
 
-
-#: A function from the ratings of one row to its evaluation.
-Evaluator = Callable[[Mapping[str, str | None]], Evaluation]

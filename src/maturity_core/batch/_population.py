@@ -543,9 +543,8 @@ def weight_sensitivity(pack: Pack, result: Result) -> list[WeightSensitivity]:
 
 
 def _level(
-    pack: Pack, rule: str, xs: Sequence[Fraction]
+    sem: Semantics, xs: Sequence[Fraction]
 ) -> tuple[Fraction, int | None]:
-    sem = Semantics.of(pack, rule=rule)
     s = sem.fold(xs).score
     return s, sem.band(s)[0]
 
@@ -555,6 +554,7 @@ def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
 ) -> tuple[Fraction, int | None, bool] | None:
     if limit == 0:
         return None
+    sem = result.semantics
     # Presence is fixed on the open interval (0, limit), where every X_k
     # is a ratio of linear functions of δ; at its ends a weight may reach
     # 0 and a node drop out, so the ends are evaluated, never fitted.
@@ -572,23 +572,23 @@ def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
     def inside(c: Fraction) -> bool:
         return 0 < c / limit <= 1
 
-    gate = pack.method.gate
+    gate = sem.gate
     cuts = {limit}
     for a, b, d in forms:
         if gate is not None and b - gate * d != 0:
             cuts.add((gate - a) / (b - gate * d))
     ordered = sorted((c for c in cuts if inside(c)), key=abs)
     candidates = set(ordered)
-    bounds = list(result.semantics.band_minimums)
+    bounds = list(sem.band_minimums)
     exact = True
     previous = Fraction(0)
     for c in ordered:
         # On the open piece (previous, c) the counted levels are fixed.
         lo_s, _ = _level(
-            pack, result.rule, x_of(previous + (c - previous) / 3)
+            sem, x_of(previous + (c - previous) / 3)
         )
         hi_s, _ = _level(
-            pack, result.rule, x_of(previous + 2 * (c - previous) / 3)
+            sem, x_of(previous + 2 * (c - previous) / 3)
         )
         for bound in bounds:
             if linear:
@@ -599,8 +599,7 @@ def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
                         candidates.add(t)
             else:
                 found = _bisect(
-                    pack,
-                    rule=result.rule,
+                    sem,
                     x_of=x_of,
                     lo=previous,
                     hi=c,
@@ -615,7 +614,7 @@ def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
     for c in points:
         for probe in ((previous + c) / 2, c):
             _, level = _level(
-                pack, result.rule, _x_at(pack, result, node, probe)
+                sem, _x_at(pack, result, node, probe)
             )
             if level != result.level:
                 return (probe if probe == c else previous), level, exact
@@ -623,24 +622,23 @@ def _first_change(  # noqa: C901, PLR0912 -- one exact search, in order
     return None
 
 
-def _bisect(  # noqa: PLR0913 -- the search state, all keyword
-    pack: Pack,
+def _bisect(
+    sem: Semantics,
     *,
-    rule: str,
     x_of: Any,
     lo: Fraction,
     hi: Fraction,
     bound: Fraction,
 ) -> Fraction | None:
     """A δ in (lo, hi) where S crosses *bound* (to 2**-64), if it does."""
-    s_lo, _ = _level(pack, rule, x_of(lo + (hi - lo) / 1000))
-    s_hi, _ = _level(pack, rule, x_of(hi - (hi - lo) / 1000))
+    s_lo, _ = _level(sem, x_of(lo + (hi - lo) / 1000))
+    s_hi, _ = _level(sem, x_of(hi - (hi - lo) / 1000))
     if (s_lo >= bound) == (s_hi >= bound):
         return None
     a, b = lo, hi
     while abs(b - a) > Fraction(1, 2**64):
         mid = (a + b) / 2
-        s_mid, _ = _level(pack, rule, x_of(mid))
+        s_mid, _ = _level(sem, x_of(mid))
         if (s_mid >= bound) == (s_lo >= bound):
             a = mid
         else:
