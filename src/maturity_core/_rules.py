@@ -453,6 +453,13 @@ def _vector_additive(
     return x.sum(axis=1), counted
 
 
+def _rises_to_pass(
+    xs: Sequence[Fraction], gate: Fraction, m: int
+) -> dict[int, Fraction]:
+    """How far each level below *m* must rise to meet *gate*."""
+    return {k: gate - xs[k - 1] for k in range(1, m) if xs[k - 1] < gate}
+
+
 def _scenarios_gated(
     xs: Sequence[Fraction], gate: Fraction | None, threshold: Fraction
 ) -> list[Scenario]:
@@ -462,7 +469,7 @@ def _scenarios_gated(
     gate = _need_gate(gate, "cumulative-gated")
     out = []
     for m in range(1, len(xs) + 1):
-        need = {k: gate - xs[k - 1] for k in range(1, m) if xs[k - 1] < gate}
+        need = _rises_to_pass(xs, gate, m)
         rest = threshold - sum(xs[:m], Fraction(0))
         out.append(Scenario(m, need, rest if rest > 0 else None))
     return out
@@ -475,7 +482,7 @@ def _scenarios_gated_unit(
     gate = _need_gate(gate, "cumulative-gated-unit")
     out = []
     for m in range(1, len(xs) + 1):
-        need = {k: gate - xs[k - 1] for k in range(1, m) if xs[k - 1] < gate}
+        need = _rises_to_pass(xs, gate, m)
         rest = threshold - (m - 1) - xs[m - 1]
         if rest > 0:
             need[m] = rest
