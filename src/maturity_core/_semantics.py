@@ -497,7 +497,8 @@ def level_for_score(
     return level, band_min
 
 
-def ratings_of(assessment: Any) -> dict[str, str | None]:
+def ratings_of(assessment: Any) -> Mapping[str, str | None]:
     """Requirement id → rating of an :class:`Assessment`."""
-    return dict(assessment.ratings_by_id)
+    ratings: Mapping[str, str | None] = assessment.ratings_by_id
+    return ratings
 
