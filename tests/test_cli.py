@@ -390,6 +390,19 @@ class TestValidate:
         assert f"{path}: valid pack" in out
 
 
+    def test_long_paths_stay_on_one_line(self, tmp_path: Path) -> None:
+        """Text output never breaks a line, however long the path."""
+        deep = tmp_path / ("d" * 120)
+        deep.mkdir()
+        path = deep / "pack.json"
+        source = Path(str(files("maturity_pack_db12t1073") / "pack.json"))
+        path.write_bytes(source.read_bytes())
+
+        rc, out, _ = run("validate", path)
+
+        assert (0, [f"{path}: valid pack"]) == (rc, out.splitlines())
+
+
 class TestVersion:
     def test_version(self) -> None:
         """--version prints the installed core version and exits 0."""

@@ -22,7 +22,9 @@ def _console(stream: IO[str]) -> Any:
         highlight=False,
         markup=False,
         emoji=False,
-        soft_wrap=False,
+        # A line of text (a path, a message, a trace step) stays one line
+        # however long; tables still lay out within the width.
+        soft_wrap=True,
     )
 
 
