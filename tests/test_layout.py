@@ -44,7 +44,10 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("packs", frozenset({"_packs", "_lifecycle"})),
     ("semantics", frozenset({"_semantics"})),
     ("scoring", frozenset({"_scoring"})),
-    ("kernel extras", frozenset({"_overlay", "_verify", "typing", "testing"})),
+    (
+        "kernel extras",
+        frozenset({"_overlay", "_verify", "typing", "testing", "io"}),
+    ),
     ("kernel API", frozenset({"__init__"})),
     ("wings", frozenset(WINGS)),
     ("cli", frozenset({"cli"})),

@@ -110,6 +110,7 @@ _SUBPACKAGES = frozenset(
         "batch",
         "cli",
         "exceptions",
+        "io",
         "questionnaire",
         "report",
         "testing",

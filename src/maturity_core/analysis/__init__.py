@@ -32,6 +32,7 @@ from ._crosswalk import (
     CrosswalkEntry,
     NotCarried,
     carry_assessment,
+    compare_across,
     find_crosswalk,
 )
 from ._gaps import (
@@ -41,6 +42,7 @@ from ._gaps import (
     LeafStanding,
     Plan,
     Upgrade,
+    efforts_from_json,
     gap_analysis,
     improvement_plan,
 )
@@ -73,7 +75,9 @@ __all__ = [
     "agreement_statistics",
     "carry_assessment",
     "compare",
+    "compare_across",
     "consolidate",
+    "efforts_from_json",
     "find_crosswalk",
     "gap_analysis",
     "improvement_plan",
