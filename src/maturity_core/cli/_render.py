@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import IO, Any
 
-from maturity_core._format import decimal, exact
-from maturity_core._model import ROOT, Node
-from maturity_core._packs import PackInfo
-from maturity_core._scoring import Result
+from maturity_core import Node, PackInfo, Result
+from maturity_core.io import decimal, exact
 
 
 def _console(stream: IO[str]) -> Any:
@@ -115,7 +113,7 @@ def render_result(  # noqa: C901 -- one table after another
         nodes.add_column("Level", justify="right")
 
     def add(node: Node, depth: int) -> None:
-        if node.id != ROOT:
+        if node is not pack.root:
             if node.id not in result.nodes:
                 return
             scores = result.nodes[node.id]
@@ -135,7 +133,7 @@ def render_result(  # noqa: C901 -- one table after another
         ):
             return
         for child in node.children:
-            add(child, depth + (node.id != ROOT))
+            add(child, depth + (node is not pack.root))
 
     add(pack.root, 0)
     console.print(nodes)
