@@ -35,19 +35,10 @@ from ._crosswalk import (
     compare_across,
     find_crosswalk,
 )
-from ._gaps import (
-    Gap,
-    GapAnalysis,
-    GapGroup,
-    LeafStanding,
-    Plan,
-    Upgrade,
-    efforts_from_json,
-    gap_analysis,
-    improvement_plan,
-)
+from ._gaps import Gap, GapAnalysis, GapGroup, LeafStanding, gap_analysis
 from ._group import GroupMember, GroupResult, score_group
 from ._migrate import Migrated, Rerate, migrate_assessment
+from ._plan import Plan, Upgrade, efforts_from_json, improvement_plan
 
 
 __all__ = [
