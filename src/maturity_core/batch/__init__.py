@@ -32,7 +32,12 @@ from ._population import (
     node_totals,
     summarise_population,
 )
-from ._synthetic import synthetic_population
+from ._synthetic import (
+    default_level_shares,
+    synthetic_population,
+    synthetic_table,
+    write_synthetic,
+)
 
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "NodeTotals",
     "PopulationSummary",
     "compile_model",
+    "default_level_shares",
     "encode_frame",
     "node_scores",
     "node_totals",
@@ -54,4 +60,6 @@ __all__ = [
     "score_many",
     "summarise_population",
     "synthetic_population",
+    "synthetic_table",
+    "write_synthetic",
 ]
