@@ -32,6 +32,7 @@ from ._population import (
     node_totals,
     summarise_population,
 )
+from ._summary import FileSummary, GroupSummary, summarise_file
 from ._synthetic import (
     default_level_shares,
     synthetic_population,
@@ -47,6 +48,8 @@ __all__ = [
     "BatchSummary",
     "CompiledModel",
     "Distribution",
+    "FileSummary",
+    "GroupSummary",
     "NodeScores",
     "NodeTotals",
     "PopulationSummary",
@@ -58,6 +61,7 @@ __all__ = [
     "score_dask",
     "score_file",
     "score_many",
+    "summarise_file",
     "summarise_population",
     "synthetic_population",
     "synthetic_table",
