@@ -22,6 +22,14 @@ from ._batch import (
     score_many,
 )
 from ._batchio import BatchSummary, score_file
+from ._carry import (
+    CarriedCodes,
+    CarrySummary,
+    NotCarriedCount,
+    carry_codes,
+    carry_file,
+    codes_table,
+)
 from ._dask import score_dask
 from ._population import (
     Distribution,
@@ -46,13 +54,19 @@ __all__ = [
     "UNRATED_CODE",
     "BatchResult",
     "BatchSummary",
+    "CarriedCodes",
+    "CarrySummary",
     "CompiledModel",
     "Distribution",
     "FileSummary",
     "GroupSummary",
     "NodeScores",
     "NodeTotals",
+    "NotCarriedCount",
     "PopulationSummary",
+    "carry_codes",
+    "carry_file",
+    "codes_table",
     "compile_model",
     "default_level_shares",
     "encode_frame",

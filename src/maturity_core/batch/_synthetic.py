@@ -456,21 +456,11 @@ def synthetic_table(  # noqa: PLR0913 -- synthetic_population's options
         na=na,
     )
     rng = np.random.default_rng([seed, 1])
-    columns = [_key_column(np, pa, rng, k, n) for k in keys]
-    for j, ids in enumerate(model.column_rating_ids):
-        column = codes[:, j]
-        index = np.where(column == NA_CODE, len(ids), column)
-        unrated = column < NA_CODE
-        columns.append(
-            pa.DictionaryArray.from_arrays(
-                pa.array(np.where(unrated, 0, index), mask=unrated),
-                pa.array([*ids, "na"]),
-            )
-        )
-    return pa.Table.from_arrays(
-        columns, names=[*keys, *model.requirement_ids]
-    )
+    from ._carry import codes_table  # noqa: PLC0415
 
+    return codes_table(
+        model, codes, {k: _key_column(np, pa, rng, k, n) for k in keys}
+    )
 
 def write_synthetic(
     model: CompiledModel, output: Path, n: int, **options: Any
@@ -482,17 +472,10 @@ def write_synthetic(
     .. versionadded:: 0.3.0
     """
     from ._batchio import _kind  # noqa: PLC0415
+    from ._carry import write_table  # noqa: PLC0415
 
-    kind = _kind(output)
-    table = synthetic_table(model, n, **options)
+    _kind(output)  # an unknown suffix is refused before drawing
     _files.check_outputs([output])
-    with _files.open_output(output) as sink:
-        if kind == "parquet":
-            import pyarrow.parquet as pq  # noqa: PLC0415
-
-            pq.write_table(table, sink)
-        else:
-            import pyarrow.csv as pacsv  # noqa: PLC0415
-
-            pacsv.write_csv(table, sink)
+    table = synthetic_table(model, n, **options)
+    write_table(table, output)
     return n
