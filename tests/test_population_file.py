@@ -76,10 +76,13 @@ class TestSummariseFile:
 
         assert [] == errors
 
-    def test_weakest_nodes_have_the_lowest_means(self, summary):
-        """The weakest nodes at a level are those with the lowest means."""
+    def test_weakest_leaves_have_the_lowest_means(self, model, summary):
+        """The weakest at a level are the leaves with the lowest means."""
+        nodes = model.pack.nodes
         means = sorted(
-            (d[2].mean, node) for node, d in summary.overall.nodes.items()
+            (d[2].mean, node)
+            for node, d in summary.overall.nodes.items()
+            if nodes[node].is_leaf
         )
 
         assert [n for _, n in means[:5]] == [

@@ -65,13 +65,22 @@ class FileSummary:
     def weakest(
         self, summary: PopulationSummary | None = None
     ) -> dict[int, list[tuple[str, Fraction]]]:
-        """Per level, the nodes with the lowest mean score."""
+        """
+        Per level, the leaves (the nodes holding requirements) with the
+        lowest mean score, lowest first.
+        """
         summary = summary or self.overall
-        return {
-            k: summary.weakest(k, self.weakest_count)
-            for k in self.model.levels
-            if any(k in d for d in summary.nodes.values())
-        }
+        nodes = self.model.pack.nodes
+        out = {}
+        for k in self.model.levels:
+            means = sorted(
+                (dists[k].mean, node)
+                for node, dists in summary.nodes.items()
+                if k in dists and nodes[node].is_leaf
+            )
+            if means:
+                out[k] = [(n, m) for m, n in means[: self.weakest_count]]
+        return out
 
     def _part(self, summary: PopulationSummary) -> dict[str, Any]:
         data = summary.to_dict()
@@ -122,7 +131,7 @@ class FileSummary:
         lines += _scores_table(self.overall, self.model.levels)
         weakest = self.weakest()
         if weakest:
-            lines += ["## Weakest nodes (lowest mean score)", ""]
+            lines += ["## Weakest leaves (lowest mean score)", ""]
             for k, nodes in weakest.items():
                 names = "; ".join(
                     f"{pack.nodes[n].name.get(lang)} ({n}) {decimal(m, 3)}"

@@ -17,6 +17,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 
@@ -39,6 +40,7 @@ from maturity_core.exceptions import (
     Problem,
 )
 
+from . import _populations
 from ._render import (
     render_crosswalk,
     render_group,
@@ -160,6 +162,7 @@ def _parser(  # noqa: PLR0915 -- one declaration per option
     p.add_argument(
         "--carried-out", type=Path, help="write the carried assessment here"
     )
+    _populations.add_crosswalk_file_options(p)
     _format_option(p)
 
     p = sub.add_parser(
@@ -372,6 +375,12 @@ def _parser(  # noqa: PLR0915 -- one declaration per option
         "(total:NODE, level:NODE)",
     )
     _format_option(p)
+
+    helpers = SimpleNamespace(
+        trust=_trust_option, format=_format_option, lang=_lang_option
+    )
+    _populations.add_synth_parser(sub, helpers)
+    _populations.add_population_parser(sub, helpers)
 
     p = sub.add_parser(
         "validate",
@@ -610,6 +619,8 @@ def _cmd_crosswalk(args: argparse.Namespace, stdout: IO[str]) -> int:
         find_crosswalk,
     )
 
+    if args.out is not None:
+        return _populations.crosswalk_file(args, stdout)
     assessment = Assessment.from_path(args.assessment)
     source = _load_for(assessment, args)
     target = _load(args.to, args)
@@ -1105,6 +1116,8 @@ def run(
         "score": _cmd_score,
         "validate": _cmd_validate,
         "batch": _cmd_batch,
+        "synth": _populations.cmd_synth,
+        "population": _populations.cmd_population,
         "crosswalk": _cmd_crosswalk,
         "group": _cmd_group,
         "status": _cmd_status,
@@ -1136,7 +1149,7 @@ def run(
 
 
 #: The options naming files a command writes.
-_OUTPUTS = ("output", "out", "carried_out")
+_OUTPUTS = ("output", "out", "carried_out", "chart")
 
 
 def _named_files(args: argparse.Namespace) -> tuple[list[Path], list[Path]]:
