@@ -154,6 +154,18 @@ def add_crosswalk_file_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _table_output(path: Path, option: str) -> None:
+    """Refuse an output that is neither Parquet nor CSV (usage)."""
+    from maturity_core.cli import _UsageError  # noqa: PLC0415
+
+    if path.suffix.lower() not in (".parquet", ".pq", ".csv"):
+        msg = (
+            f"{option} {path}: the file is written as .parquet or .csv "
+            f"(got {path.suffix or 'no suffix'})"
+        )
+        raise _UsageError(msg)
+
+
 def _pair(level: str, share: str) -> tuple[int, Fraction] | None:
     try:
         return int(level.strip()), Fraction(share.strip())
@@ -195,6 +207,7 @@ def cmd_synth(args: argparse.Namespace, stdout: IO[str]) -> int:
     if args.rows < 0:
         msg = f"--rows must be 0 or more (got {args.rows})"
         raise _UsageError(msg)
+    _table_output(args.out, "--out")
     keys = [k.strip() for k in args.keys.split(",") if k.strip()]
     shares = _level_shares(args.level_shares)
     pack = _load(args.pack, args)
@@ -294,6 +307,7 @@ def crosswalk_file(args: argparse.Namespace, stdout: IO[str]) -> int:
     if args.carried_out is not None:
         msg = "--carried-out is for one assessment; with --out give neither"
         raise _UsageError(msg)
+    _table_output(args.out, "--out")
     source_pack = _load(args.pack, args)
     target_pack = _load(args.to, args)
     source = compile_model(source_pack, args.from_profile)
