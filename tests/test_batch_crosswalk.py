@@ -161,3 +161,21 @@ class TestCarryFile:
         assert sorted(attrs.astuple(c) for c in whole.not_carried) == sorted(
             attrs.astuple(c) for c in summary.not_carried
         )
+
+    def test_formula_like_key_is_quoted_in_csv(
+        self, source, target, walk, codes, tmp_path
+    ):
+        """A key a spreadsheet would run is written with a quote first."""
+        import pyarrow as pa
+
+        path = tmp_path / "population.parquet"
+        keys = {"org": pa.array(["=SUM(1)"] * len(codes))}
+        mc.batch._carry.write_table(
+            mc.batch.codes_table(source, codes, keys), path
+        )
+        out = tmp_path / "carried.csv"
+
+        mc.batch.carry_file(walk, source, target, path, out, keys=["org"])
+
+        first = out.read_text("utf-8").splitlines()[1]
+        assert first.startswith("\"'=SUM(1)\"")

@@ -12,7 +12,8 @@ requirement and reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from maturity_core.analysis._crosswalk import Crosswalk, CrosswalkEntry
 from maturity_core.exceptions import InvalidPackError
 
 from ._batch import NA_CODE, UNRATED_CODE, CompiledModel, _numpy, encode_frame
-from ._batchio import iter_chunks
+from ._batchio import _arrow, _shift_rows, iter_chunks
 
 
 REASON_NO_MAPPING = "no mapping from the source pack"
@@ -43,7 +44,7 @@ class NotCarriedCount:
     ``side`` is ``"target"`` for a target requirement left unrated and
     ``"source"`` for a source rating that found no home.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     requirement: str
@@ -61,7 +62,7 @@ class CarriedCodes:
     """
     A ratings matrix carried to the target model, with what was not.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     crosswalk: Crosswalk
@@ -110,7 +111,7 @@ def carry_codes(  # noqa: C901 -- one pass over the target columns
     Raises:
         InvalidPackError: If the crosswalk names ids the packs lack.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     np = _numpy()
     problems = crosswalk.check(source.pack, target.pack)
@@ -188,7 +189,7 @@ class CarrySummary:
     """
     What :func:`carry_file` did.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     rows: int
@@ -218,11 +219,9 @@ def codes_table(
     array), then one dictionary-encoded column of rating ids per
     in-scope requirement (empty for unrated cells).
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     np = _numpy()
-    from ._batchio import _arrow  # noqa: PLC0415
-
     pa = _arrow()
     keys = dict(keys or {})
     columns = list(keys.values())
@@ -241,18 +240,9 @@ def codes_table(
     )
 
 
-def write_table(table: Any, output: Path) -> None:
-    """
-    Write an Arrow table to *output* (Parquet or CSV), atomically.
-
-    Dictionary-encoded columns are written as plain text columns (Parquet
-    still stores them dictionary-encoded), so every reader sees strings.
-    """
-    from ._batchio import _arrow, _kind  # noqa: PLC0415
-
-    pa = _arrow()
-    kind = _kind(output)
-    table = table.cast(
+def _plain(pa: Any, table: Any) -> Any:
+    """*table* with its dictionary-encoded columns as plain columns."""
+    return table.cast(
         pa.schema(
             [
                 pa.field(f.name, f.type.value_type)
@@ -262,15 +252,46 @@ def write_table(table: Any, output: Path) -> None:
             ]
         )
     )
+
+
+@contextlib.contextmanager
+def _table_sink(output: Path) -> Iterator[Callable[[Any], None]]:
+    """
+    Write Arrow tables one after another to *output* (Parquet or CSV)
+    through the atomic writer; the file appears when the block ends.
+    Dictionary-encoded columns are written as plain text (Parquet still
+    stores them dictionary-encoded), and a CSV key that a spreadsheet
+    would run as a formula is quoted, as :func:`score_file` does.
+    """
+    from ._batchio import _arrow, _kind, _writer  # noqa: PLC0415
+
+    pa = _arrow()
+    kind = _kind(output)
+    writers: list[Any] = []
     with _files.open_output(output) as sink:
-        if kind == "parquet":
-            import pyarrow.parquet as pq  # noqa: PLC0415
 
-            pq.write_table(table, sink)
-        else:
-            import pyarrow.csv as pacsv  # noqa: PLC0415
+        def write(table: Any) -> None:
+            table = _plain(pa, table)
+            if not writers:
+                writers.append(_writer(kind, sink, table.schema))
+            writers[0].write_table(table)
 
-            pacsv.write_csv(table, sink)
+        try:
+            yield write
+        finally:
+            for writer in writers:
+                writer.close()
+
+
+def write_table(table: Any, output: Path) -> None:
+    """
+    Write an Arrow table to *output* (Parquet or CSV), atomically, with
+    dictionary-encoded columns as plain text.
+
+    .. versionadded:: 0.2.0
+    """
+    with _table_sink(output) as write:
+        write(table)
 
 
 def carry_file(  # noqa: PLR0913 -- options of the CLI command
@@ -293,35 +314,38 @@ def carry_file(  # noqa: PLR0913 -- options of the CLI command
     Returns how many cells were carried and, per requirement and reason,
     how many rows could not carry it.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
-    pa = _arrow_module()
     path, output = Path(path), Path(output)
     _files.check_outputs([output], inputs=[path])
     _files.note_input(path)
     relations = tuple(relations)
-    tables = []
     totals: dict[tuple[str, str, str], int] = {}
     rows = carried = 0
-    for batch in iter_chunks(path, chunk_rows, keys=keys):
-        frame = batch.to_pandas()
-        codes, _ = encode_frame(source, frame, keys=keys)
-        result = carry_codes(
-            crosswalk, source, target, codes, relations=relations
-        )
-        key_columns = {k: batch.column(k) for k in keys}
-        tables.append(codes_table(target, result.codes, key_columns))
-        _merge(totals, result.not_carried)
-        rows += len(frame)
-        carried += result.carried_cells
-    if tables:
-        table = pa.concat_tables(tables, promote_options="permissive")
-    else:
-        empty = _numpy().empty((0, len(target.requirement_ids)), "int8")
-        table = codes_table(
-            target, empty, {k: pa.array([], pa.string()) for k in keys}
-        )
-    write_table(table, output)
+    with _table_sink(output) as write:
+        for batch in iter_chunks(path, chunk_rows, keys=keys):
+            frame = batch.to_pandas()
+            try:
+                codes, _ = encode_frame(source, frame, keys=keys)
+            except Exception as e:
+                _shift_rows(e, rows, path)
+                raise
+            result = carry_codes(
+                crosswalk, source, target, codes, relations=relations
+            )
+            key_columns = {k: batch.column(k) for k in keys}
+            write(codes_table(target, result.codes, key_columns))
+            _merge(totals, result.not_carried)
+            rows += len(frame)
+            carried += result.carried_cells
+        if not rows:
+            empty = _numpy().empty((0, len(target.requirement_ids)), "int8")
+            pa = _arrow()
+            write(
+                codes_table(
+                    target, empty, {k: pa.array([], pa.string()) for k in keys}
+                )
+            )
     return CarrySummary(
         rows=rows,
         output=str(output),
@@ -334,8 +358,3 @@ def carry_file(  # noqa: PLR0913 -- options of the CLI command
         ),
     )
 
-
-def _arrow_module() -> Any:
-    from ._batchio import _arrow  # noqa: PLC0415
-
-    return _arrow()

@@ -22,7 +22,7 @@ from maturity_core._format import decimal, exact
 from maturity_core.exceptions import InputError
 
 from ._batch import CompiledModel, _numpy, encode_frame, score_many
-from ._batchio import iter_chunks
+from ._batchio import _shift_rows, iter_chunks
 from ._population import PopulationSummary, summarise_population
 
 
@@ -38,7 +38,7 @@ class GroupSummary:
     The summary of the rows whose *column* holds *value* (``None``: the
     cell is empty).
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     column: str
@@ -52,7 +52,7 @@ class FileSummary:
     What :func:`summarise_file` found: the overall summary and one per
     value of each grouping column.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     source: str
@@ -229,7 +229,7 @@ def _read(
         try:
             chunk, key_frame = encode_frame(model, frame, keys=keys)
         except Exception as e:
-            _relocate(e, offset, source)
+            _shift_rows(e, offset, source)
             raise
         codes.append(chunk)
         if key_frame is None:
@@ -240,12 +240,6 @@ def _read(
         msg = "the file has no rows; a population needs at least one"
         raise InputError(str(source), "$", msg)
     return np.concatenate(codes), pd.concat(frames, ignore_index=True)
-
-
-def _relocate(error: Exception, offset: int, source: Path) -> None:
-    from ._batchio import _shift_rows  # noqa: PLC0415
-
-    _shift_rows(error, offset, source)
 
 
 def summarise_file(  # noqa: PLR0913 -- options of the CLI command
@@ -274,7 +268,7 @@ def summarise_file(  # noqa: PLR0913 -- options of the CLI command
         AssessmentError: For an unknown column or a rating outside the
             rubric, with its row and column.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     np = _numpy()
     source = Path(source)

@@ -323,7 +323,7 @@ def synthetic_population(  # noqa: PLR0913 -- the options of the model
             without a gate, or *na* for a pack whose rubrics refuse it.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.3.0 A documented model with level shares met
+    .. versionchanged:: 0.2.0 A documented model with level shares met
        exactly at the gate, ``near_gate``, ``band`` and ``na``.
     """
     np = _numpy()
@@ -434,7 +434,7 @@ def synthetic_table(  # noqa: PLR0913 -- synthetic_population's options
     are Arrow dictionary arrays built from the codes matrix (no loop per
     cell).
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     np = _numpy()
     from ._batchio import _arrow  # noqa: PLC0415
@@ -469,7 +469,7 @@ def write_synthetic(
     Write :func:`synthetic_table` to *output* (``.parquet`` or ``.csv``)
     through the atomic writer; return the number of rows.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     from ._batchio import _kind  # noqa: PLC0415
     from ._carry import write_table  # noqa: PLC0415
