@@ -6,6 +6,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import maturity_core as mc
 from maturity_core.batch._synthetic import synthetic_table
@@ -140,6 +142,23 @@ class TestLevelShares:
 
         # Binomial(12000, 0.3): σ = 0.0042; 0.015 is over 3.5σ.
         assert np.abs(got - [wanted[k] for k in range(6)]).max() < 0.015
+
+    @settings(max_examples=12, deadline=None)
+    @given(
+        level=st.integers(0, 5),
+        near=st.one_of(st.none(), st.floats(0, 1)),
+        seed=st.integers(0, 2**16),
+    )
+    def test_every_row_passes_its_target(self, reading_b, level, near, seed):
+        """With all the share on one level, every row passes exactly it."""
+        codes = mc.batch.synthetic_population(
+            reading_b, 24, seed=seed, level_shares={level: 1.0},
+            near_gate=near,
+        )
+
+        assert {level} == set(
+            mc.batch.score_many(reading_b, codes).levels.tolist()
+        )
 
     def test_shares_are_normalised(self, reading_b):
         """Shares need not add up to 1: only their ratios count."""

@@ -129,6 +129,7 @@ class FileSummary:
         ]
         lines += _levels_table(self.overall, levels)
         lines += _scores_table(self.overall, self.model.levels)
+        lines += _nodes_table(self.overall, pack, lang, self.model.levels)
         weakest = self.weakest()
         if weakest:
             lines += ["## Weakest leaves (lowest mean score)", ""]
@@ -198,6 +199,34 @@ def _scores_table(
     for name, dist in figures:
         cells = [name, decimal(dist.mean, 3)]
         cells += [decimal(dist.quantiles[q], 3) for q in quantiles]
+        lines.append(_row(cells))
+    return [*lines, ""]
+
+
+def _nodes_table(
+    summary: PopulationSummary,
+    pack: Any,
+    lang: str,
+    levels: Sequence[int],
+) -> list[str]:
+    """Mean score per level of the nodes of the pack's charted tier."""
+    depth = pack.chart_depth
+    rows = [
+        (node, dists)
+        for node, dists in summary.nodes.items()
+        if pack.depths[node] == depth
+    ]
+    if not rows:
+        return []
+    tier = pack.tier(depth).name.get(lang)
+    head = [tier, *(f"X{k} mean" for k in levels)]
+    lines = [f"## {tier}: mean score per level", ""]
+    lines += [_row(head), _row(["---"] * len(head))]
+    for node, dists in rows:
+        cells = [pack.nodes[node].name.get(lang)]
+        cells += [
+            decimal(dists[k].mean, 3) if k in dists else "—" for k in levels
+        ]
         lines.append(_row(cells))
     return [*lines, ""]
 
