@@ -341,7 +341,7 @@ def synthetic_population(  # noqa: PLR0913 -- the options of the model
     if near_share is not None and plan.gate_exact is None:
         msg = (
             f"pack {model.pack.id} has no gate, so no row can be near it; "
-            "leave near_gate unset"
+            "give no near-gate share"
         )
         raise _bad("near_gate", msg)
     if na_share > 0 and not plan.na_columns.any():
