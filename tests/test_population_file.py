@@ -108,6 +108,25 @@ class TestSummariseFile:
         assert all(f"| region-{i} |" in text for i in range(1, 6))
 
 
+    def test_several_group_columns(self, model, tmp_path):
+        """Each --by column groups every row on its own."""
+        path = tmp_path / "population.csv"
+        mc.batch.write_synthetic(
+            model, path, 60, keys=["region", "industry"], seed=3
+        )
+
+        summary = mc.batch.summarise_file(
+            model, path, by=["region", "industry"]
+        )
+
+        assert {"region": 60, "industry": 60} == {
+            column: sum(
+                g.summary.size for g in summary.groups if g.column == column
+            )
+            for column in summary.by
+        }
+
+
 class TestErrors:
     def test_missing_group_column(self, model, population):
         """Grouping by a column the file lacks names the file's keys."""
