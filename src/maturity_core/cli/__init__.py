@@ -20,8 +20,7 @@ How it is built:
   functions.  A command takes the parsed arguments, calls the public API
   only (never a private ``maturity_core._x`` module) and returns an
   ``Outcome``: a value (an API object with ``to_dict()``, or JSON-ready
-  data) and the exit status,
-  or a finished document (Markdown, HTML).
+  data) and the exit status, or a finished document (Markdown, HTML).
 * ``_output.py`` holds the formatters: JSON writes ``to_dict()`` of the
   value; text calls the command's view, ``show_x(value, args, out)``.
   ``run`` writes the output to standard output, or atomically to the
