@@ -16,11 +16,11 @@ How it is built:
   ``--trust-code``, ``--profile``, ``--lang``, ``--format``, ``-o``...)
   are declared once in ``_options.py``; ``opt.but(help=...)`` adapts one.
 * One module per command group (``_assess``, ``_analysis``, ``_batch``,
-  ``_report``, ``_pack``) holds the command functions.  A command takes
-  the parsed arguments, calls the public API only (never a private
-  ``maturity_core._x`` module) and returns an ``Outcome``: a value (an
-  API object with ``to_dict()``, or JSON-ready data) and the exit status,
-  or a finished document (Markdown, HTML).
+  ``_populations``, ``_report``, ``_pack``) holds the command
+  functions.  A command takes the parsed arguments, calls the public API
+  only (never a private ``maturity_core._x`` module) and returns an
+  ``Outcome``: a value (an API object with ``to_dict()``, or JSON-ready
+  data) and the exit status, or a finished document (Markdown, HTML).
 * ``_output.py`` holds the formatters: JSON writes ``to_dict()`` of the
   value; text calls the command's view, ``show_x(value, args, out)``.
   ``run`` writes the output to standard output, or atomically to the
@@ -148,7 +148,7 @@ def _write(
 
 
 #: The options naming files a command writes.
-_OUTPUTS = ("output", "out", "carried_out")
+_OUTPUTS = ("output", "out", "carried_out", "chart")
 
 
 def _named_files(
