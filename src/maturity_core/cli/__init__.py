@@ -172,6 +172,11 @@ def _parser(  # noqa: PLR0915 -- one declaration per option
     _lang_option(p)
     p.add_argument("--target", type=int, help="plan target level")
     p.add_argument(
+        "--effort",
+        type=Path,
+        help="JSON object: requirement id -> effort, for the roadmap",
+    )
+    p.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -675,7 +680,7 @@ def _side(result: Any) -> dict[str, Any]:
 
 
 def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from maturity_core.report._report import (  # noqa: PLC0415
+    from maturity_core.report import (  # noqa: PLC0415
         build_report,
         radar_png,
         to_html,
@@ -687,8 +692,15 @@ def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
     result = score(pack, assessment, profile=args.profile)
     try:
         report = build_report(
-            pack, result, lang=args.lang, target=args.target
+            pack,
+            result,
+            lang=args.lang,
+            target=args.target,
+            effort=_report_effort(args.effort),
         )
+    except InputError as e:
+        # Only the effort mapping raises InputError here: name its file.
+        raise InputError(str(args.effort), e.json_path, e.message) from None
     except ValueError as e:
         raise _UsageError(str(e)) from None
     if args.format == "json":
@@ -704,6 +716,17 @@ def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
             chart = chart_path.name
         _emit(to_markdown(report, chart=chart), args.output, stdout)
     return EXIT_OK
+
+
+def _report_effort(path: Path | None) -> dict[str, Any] | None:
+    """The efforts of ``report --effort`` (``None`` without the option)."""
+    if path is None:
+        return None
+    from maturity_core.analysis._gaps import (  # noqa: PLC0415
+        efforts_from_json,
+    )
+
+    return efforts_from_json(_jsonio.read_json(path), str(path))
 
 
 def _chart_path(output: Path) -> Path:
