@@ -517,6 +517,15 @@ class TestOtherPacks:
         assert "## 能力子域诊断分析" in text
         assert "能力成熟度诊断报告" not in text
 
+    def test_dimension_scores_follow_the_heat_map(self):
+        """bcgrading's dimensions, by name, in the heat map section."""
+        report = _vector_report("bcgrading", lang="en")
+        heat = _sections(mc.report.to_markdown(report))["heatmap"]
+
+        assert "### Dimension scores" in heat
+        for d in report.result.dimensions.values():
+            assert f"| {d.name.en} |" in heat
+
     def test_bcgrading_ladder_uses_its_tiers_of_levels(self):
         """The ladder shows bcgrading's own level names."""
         report = _vector_report("bcgrading", index=0)

@@ -169,6 +169,18 @@ def _heatmap(report: Report) -> str:
                 out.append("<td></td>")
         out.append("</tr>")
     out.append("</tbody></table>")
+    dimensions = report.result.dimensions.values()
+    if dimensions:
+        out.append(f"<h3>{e(message('dimensions', report.lang))}</h3>")
+        out.append(
+            _table(
+                ["", "S"],
+                [
+                    [e(d.name.get(report.lang)), decimal(d.score)]
+                    for d in dimensions
+                ],
+            )
+        )
     return "".join(out)
 
 

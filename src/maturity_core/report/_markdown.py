@@ -93,6 +93,14 @@ def _heatmap(report: Report, chart: str | None) -> list[str]:
             for k, _ in report.level_names
         ]
         out.append(f"| {md_cell(name)} | " + " | ".join(cells) + " |")
+    dimensions = report.result.dimensions.values()
+    if dimensions:
+        out += ["", f"### {md_text(message('dimensions', report.lang))}", ""]
+        out += ["| | S |", "|---|---:|"]
+        out += [
+            f"| {md_cell(d.name.get(report.lang))} | {decimal(d.score)} |"
+            for d in dimensions
+        ]
     return out
 
 
