@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 from jsonschema import Draft202012Validator
 
 import maturity_core as mc
@@ -23,6 +24,8 @@ from maturity_core.cli import run
 from maturity_core.report._charts import _radar_figure, heat_colour
 from maturity_core.report._messages import CATALOGUE, LANGS, message
 from maturity_core.report._render import SECTIONS
+
+from . import strategies as gen
 
 
 EXAMPLE = "examples/db12t1073-discrete.json"
@@ -571,6 +574,27 @@ class TestOtherPacks:
 
         assert message("roadmap.no_levels", "en") == report.roadmap.note
         assert "## Improvement roadmap" in mc.report.to_markdown(report)
+
+
+class TestLaws:
+    @settings(max_examples=25, deadline=None)
+    @given(gen.general_packs_and_assessments())
+    def test_every_pack_shape_gives_every_section(self, pair):
+        """Any tiers, rule, aggregation, rubric or bands: every section
+        renders and the JSON form follows its schema."""
+        data, raw = pair
+        pack = mc.load_pack(data)
+        result = mc.score(pack, mc.Assessment.from_dict(raw))
+        report = mc.report.build_report(pack, result, lang="zh")
+        text = mc.report.to_markdown(report, chart="r.png")
+        errors = list(
+            Draft202012Validator(schema("report")).iter_errors(
+                report.to_dict()
+            )
+        )
+
+        assert list(SECTIONS) == list(_sections(text))
+        assert [] == errors
 
 
 class TestChart:

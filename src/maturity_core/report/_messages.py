@@ -55,7 +55,7 @@ _EN: dict[str, str] = {
     "rule.cumulative-gated-unit": "each level that meets the gate of "
     "{gate} counts as 1, the first level below it at its score",
     "rule.additive": "the level scores add up",
-    "rule.other": "the pack's rule {rule}",
+    "rule.other": "{rule}",
     "score": "Overall score S",
     "level": "Level reached",
     "unnamed": "The assessed organisation",
@@ -92,6 +92,7 @@ _EN: dict[str, str] = {
     "strength.head": "{name}: {level}",
     "weaknesses.intro": "The lowest-scoring areas ({tier}) at the next "
     "level, with their largest gaps.",
+    "weaknesses.none": "No area ({tier}) has a score at the next level.",
     "weakness.head": "{name}: {x} at {level}",
     "fully_met": "Fully met",
     "largest_gaps": "Largest gaps",
@@ -213,7 +214,7 @@ _ZH: dict[str, str] = {
     "rule.cumulative-gated-unit": "达到门限 {gate} 的等级各计 1 分，首个低于"
     "门限的等级按其得分计",
     "rule.additive": "各等级得分相加",
-    "rule.other": "模型规定的规则 {rule}",
+    "rule.other": "{rule}",
     "score": "总分 S",
     "level": "成熟度等级",
     "unnamed": "受评估方",
@@ -241,6 +242,7 @@ _ZH: dict[str, str] = {
     "strengths.none": "尚无{tier}达到整体等级。",
     "strength.head": "{name}：{level}",
     "weaknesses.intro": "下一等级得分最低的{tier}，及其差距最大的要求。",
+    "weaknesses.none": "没有{tier}在下一等级有得分。",
     "weakness.head": "{name}：{level}得分 {x}",
     "fully_met": "全部满足",
     "largest_gaps": "主要差距",

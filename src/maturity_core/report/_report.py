@@ -579,7 +579,10 @@ def _cover(ctx: _Context, gate: Fraction | None) -> Cover:
             rule_key, lang, gate=decimal(gate) if gate is not None else ""
         )
     except KeyError:
-        rule_name = message("rule.other", lang, rule=r.rule)
+        # A rule registered by a pack or a program: its own description.
+        rule_name = message(
+            "rule.other", lang, rule=r.semantics.rule.description or r.rule
+        )
     return Cover(
         report_number=meta.report_number,
         assessing_body=meta.assessing_body,
