@@ -78,9 +78,10 @@ footer{margin-top:2em;color:#666;font-size:.9em}
  #conclusion,#ladder,.charts,#strengths,#nodes,#roadmap,#appendix
  {break-before:page}
  h2,h3{break-after:avoid}
- tr,li,.node{break-inside:avoid}
+ tr,li,#heatmap,#radar,#cover{break-inside:avoid}
  .charts{display:block}
- #radar img{max-width:15cm}
+ #radar img{max-width:13cm}
+ #heatmap td.cell{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 """
 

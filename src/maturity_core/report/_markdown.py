@@ -130,7 +130,7 @@ def _findings(kind: str) -> Callable[[Report, str | None], list[str]]:
         for f in items:
             out.append(f"- **{md_text(finding_head(report, kind, f))}**")
             if f.requirements:
-                out.append(f"  - {md_text(label)}{message('colon', lang)}")
+                out.append(f"  - {md_text(label)}{message('colon', lang).rstrip()}")
                 out += [f"    - {_line(q)}" for q in f.requirements]
                 if f.more:
                     out.append(f"    - {md_text(more(report, f.more))}")

@@ -50,11 +50,11 @@ _EN: dict[str, str] = {
     "role.lead": "lead assessor",
     "role.member": "assessor",
     "rule": "Level rule",
-    "rule.cumulative-gated": "level scores add up from level 1 until "
+    "rule.cumulative-gated": "Level scores add up from level 1 until "
     "the first level below the gate of {gate}",
-    "rule.cumulative-gated-unit": "each level that meets the gate of "
+    "rule.cumulative-gated-unit": "Each level that meets the gate of "
     "{gate} counts as 1, the first level below it at its score",
-    "rule.additive": "the level scores add up",
+    "rule.additive": "The level scores add up",
     "rule.other": "{rule}",
     "score": "Overall score S",
     "level": "Level reached",
