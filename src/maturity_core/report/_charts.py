@@ -5,9 +5,11 @@ and the colours of the heat map (plain HTML, no extra).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import warnings
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -100,11 +102,29 @@ def _pyplot() -> Any:
     return plt
 
 
+@contextlib.contextmanager
+def _drawing() -> Iterator[None]:
+    """
+    Names and titles are text, never mathtext ("$" is a dollar sign); a
+    character the font lacks is drawn as a box, and the report's text
+    shows it, so matplotlib's warning about it is left out.
+    """
+    import matplotlib as mpl  # noqa: PLC0415
+
+    with (
+        mpl.rc_context({"text.parse_math": False}),
+        warnings.catch_warnings(),
+    ):
+        warnings.filterwarnings("ignore", "Glyph .* missing from font")
+        yield
+
+
 def _png(fig: Any) -> bytes:
     plt = _pyplot()
     try:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight")
+        with _drawing():
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", bbox_inches="tight")
     finally:
         plt.close(fig)
     return buf.getvalue()
@@ -123,21 +143,12 @@ def _radar_figure(
     labels sit outside the outer ring, the ring labels between the first
     two spokes, and the legend below the plot, so no two overlap.
     """
-    import matplotlib as mpl  # noqa: PLC0415
-
     plt = _pyplot()
     font = _cjk_font()
     names = [name for name, _ in series]
     n = max(len(names), 3)
     angles = [2 * math.pi * i / n for i in range(n)]
-    # Names and titles are text, never mathtext: "$" is a dollar sign.
-    # A character the font lacks is drawn as a box; the report's text
-    # shows it, so matplotlib's warning about it is left out.
-    with (
-        mpl.rc_context({"text.parse_math": False}),
-        warnings.catch_warnings(),
-    ):
-        warnings.filterwarnings("ignore", "Glyph .* missing from font")
+    with _drawing():
         fig = plt.figure(figsize=(7, 7.8), dpi=100)
         ax = fig.add_axes((0.14, 0.2, 0.72, 0.66), projection="polar")
         for level in pack.levels:

@@ -130,7 +130,9 @@ def _findings(kind: str) -> Callable[[Report, str | None], list[str]]:
         for f in items:
             out.append(f"- **{md_text(finding_head(report, kind, f))}**")
             if f.requirements:
-                out.append(f"  - {md_text(label)}{message('colon', lang).rstrip()}")
+                out.append(
+                    f"  - {md_text(label)}{message('colon', lang).rstrip()}"
+                )
                 out += [f"    - {_line(q)}" for q in f.requirements]
                 if f.more:
                     out.append(f"    - {md_text(more(report, f.more))}")
@@ -168,7 +170,7 @@ def _gaps(report: Report, d: NodeDiagnosis) -> list[str]:
     for i, (name, lines) in enumerate(gaps_by_level(d)):
         if i:
             out.append("")
-        out += [f"_{md_text(name)}_", ""]
+        out += [f"*{md_text(name)}*", ""]
         out += [f"- {_line(g)}" for g in lines]
     return out
 
@@ -180,7 +182,7 @@ def _nodes(report: Report, chart: str | None) -> list[str]:
     for d in report.diagnoses:
         out += [f"### {md_text(d.name)}", ""]
         if d.path:
-            out += [f"_{md_text(' › '.join(d.path))}_", ""]
+            out += [f"*{md_text(' › '.join(d.path))}*", ""]
         out += _interviews(report, d)
         out += [f"**{md_text(message('current', lang))}**", ""]
         out += [md_text(d.state[0]), ""]
