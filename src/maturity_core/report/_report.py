@@ -517,7 +517,7 @@ def build_report(
     title = (pack.report_title if pack.report_title.items else pack.title).get(
         lang
     ) or message("title", lang)
-    diagnoses = _diagnoses(ctx, analysis, plan, target, leaf_tier)
+    diagnoses = _diagnoses(ctx, analysis, plan, target)
     return Report(
         lang=lang,
         result=result,
@@ -537,7 +537,9 @@ def build_report(
         strengths=_strengths(ctx, analysis),
         weaknesses=_weaknesses(ctx, analysis),
         diagnoses=diagnoses,
-        roadmap=_roadmap(ctx, target, plan, note, effort is not None),
+        roadmap=_roadmap(
+            ctx, target, plan, note, with_effort=effort is not None
+        ),
         appendix=_appendix(ctx),
         tailoring=tuple(
             (pack.nodes[t.node].name.get(lang), t.reason)
@@ -941,7 +943,6 @@ def _diagnoses(
     analysis: GapAnalysis,
     plan: Plan | None,
     target: int | None,
-    tier: str,  # noqa: ARG001 -- kept for symmetry with the other parts
 ) -> tuple[NodeDiagnosis, ...]:
     r = ctx.result
     pack = ctx.pack
@@ -996,7 +997,8 @@ def _roadmap(
     target: int | None,
     plan: Plan | None,
     note: str | None,
-    with_effort: bool,  # noqa: FBT001 -- internal
+    *,
+    with_effort: bool,
 ) -> Roadmap:
     lang = ctx.lang
     if plan is None:
