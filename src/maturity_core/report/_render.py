@@ -15,8 +15,8 @@ from ._report import (
 )
 
 
-#: The report's sections in order; each is an element id in HTML and an
-#: anchor in Markdown.
+#: The report's sections in order; each names its HTML section (``id``) and
+#: its Markdown anchor.
 SECTIONS = (
     "cover",
     "conclusion",
