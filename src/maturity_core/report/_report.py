@@ -27,13 +27,8 @@ from maturity_core._model import ROOT, Pack, Requirement
 from maturity_core._scoring import Result
 from maturity_core._semantics import ratings_of
 from maturity_core._text import is_language_tag
-from maturity_core.analysis._gaps import (
-    Gap,
-    GapAnalysis,
-    Plan,
-    gap_analysis,
-    improvement_plan,
-)
+from maturity_core.analysis._gaps import Gap, GapAnalysis, gap_analysis
+from maturity_core.analysis._plan import Plan, improvement_plan
 from maturity_core.exceptions import MaturityCoreError, ScoringError
 
 from ._messages import join, message
