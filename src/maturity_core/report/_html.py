@@ -135,17 +135,19 @@ def _ladder(report: Report) -> str:
         state = ladder_state(report, passes=step.passes)
         css = "pass" if step.passes else "fail"
         gate = (
-            f"; {e(message('ladder.gate', lang, gate=decimal(report.gate)))} "
-            f"<span class='{css}'>{e(state)}</span>"
+            e(message("parts.sep", lang))
+            + e(message("ladder.gate", lang, gate=decimal(report.gate)))
+            + f" <span class='{css}'>{e(state)}</span>"
             if report.gate is not None and state
             else ""
         )
+        opening, closing = message("paren", lang, text="\0").split("\0")
         description = step.description or message("no_description", lang)
         out.append(
             f"<li class='{' '.join(classes)}'><strong>{e(step.name)}</strong>"
-            f"{badges} <span>({e(message('ladder.score', lang))} "
-            f"{decimal(step.score)}{gate})</span>"
-            f"<p class='desc'>{e(description)}</p></li>"
+            f"{badges} <span>{e(opening.strip())}"
+            f"{e(message('ladder.score', lang))} {decimal(step.score)}{gate}"
+            f"{e(closing)}</span><p class='desc'>{e(description)}</p></li>"
         )
     out.append("</ol>")
     return "".join(out)

@@ -60,18 +60,13 @@ def _ladder(report: Report, chart: str | None) -> list[str]:
             marks.append(message("ladder.target", lang))
         mark = f" ← **{md_text(' / '.join(marks))}**" if marks else ""
         state = ladder_state(report, passes=step.passes)
-        gate = (
-            ", "
-            + md_text(message("ladder.gate", lang, gate=decimal(report.gate)))
-            + f" {md_text(state)}"
-            if report.gate is not None and state
-            else ""
-        )
-        out.append(
-            f"- **{md_text(step.name)}** "
-            f"({md_text(message('ladder.score', lang))} "
-            f"{decimal(step.score)}{gate}){mark}"
-        )
+        figures = f"{message('ladder.score', lang)} {decimal(step.score)}"
+        if report.gate is not None and state:
+            gate = message("ladder.gate", lang, gate=decimal(report.gate))
+            figures += message("parts.sep", lang) + f"{gate} {state}"
+        paren = message("paren", lang, text=figures)
+        space = " " if paren.startswith(" ") else ""
+        out.append(f"- **{md_text(step.name)}**{space}{md_text(paren)}{mark}")
         description = step.description or message("no_description", lang)
         out.append(f"  {md_text(description)}")
     return out

@@ -78,7 +78,10 @@ def cover_rows(report: Report) -> list[tuple[str, str]]:
             or None,
         ),
         ("rule", c.rule_name),
-        ("score", f"{decimal(r.score)} ({exact(r.score)})"),
+        (
+            "score",
+            decimal(r.score) + message("paren", lang, text=exact(r.score)),
+        ),
         (
             "level",
             report.conclusion.level_name if r.level is not None else None,
