@@ -90,8 +90,10 @@ def _id(rid: str) -> str:
     return f"<span class='id'>{e(rid)}</span>"
 
 
-def _line(line: RequirementLine) -> str:
-    return f"{e(line.text)} — {e(line.rating_name)}{_id(line.requirement)}"
+def _line(line: RequirementLine, *, by_level: bool = False) -> str:
+    """Text — rating name (or level name), then the id in small print."""
+    label = line.level_name if by_level else line.rating_name
+    return f"{e(line.text)} — {e(label)}{_id(line.requirement)}"
 
 
 def _table(head: list[str], rows: list[list[str]], css: str = "") -> str:
@@ -214,7 +216,10 @@ def _findings(kind: str) -> Callable[[Report], str]:
             )
             if f.requirements:
                 out.append(f"<br>{e(label)}<ul>")
-                out += [f"<li>{_line(q)}</li>" for q in f.requirements]
+                out += [
+                    f"<li>{_line(q, by_level=kind == 'strengths')}</li>"
+                    for q in f.requirements
+                ]
                 if f.more:
                     out.append(f"<li>{e(more(report, f.more))}</li>")
                 out.append("</ul>")

@@ -29,11 +29,10 @@ def _id(rid: str) -> str:
     return f"`{rid.replace('`', '')}`"
 
 
-def _line(line: RequirementLine) -> str:
-    return (
-        f"{md_text(line.text)} — {md_text(line.rating_name)} "
-        f"{_id(line.requirement)}"
-    )
+def _line(line: RequirementLine, *, by_level: bool = False) -> str:
+    """Text — rating name (or level name), then the id in small print."""
+    label = line.level_name if by_level else line.rating_name
+    return f"{md_text(line.text)} — {md_text(label)} {_id(line.requirement)}"
 
 
 def _cover(report: Report, chart: str | None) -> list[str]:
@@ -128,7 +127,10 @@ def _findings(kind: str) -> Callable[[Report, str | None], list[str]]:
                 out.append(
                     f"  - {md_text(label)}{message('colon', lang).rstrip()}"
                 )
-                out += [f"    - {_line(q)}" for q in f.requirements]
+                out += [
+                    f"    - {_line(q, by_level=kind == 'strengths')}"
+                    for q in f.requirements
+                ]
                 if f.more:
                     out.append(f"    - {md_text(more(report, f.more))}")
         return out

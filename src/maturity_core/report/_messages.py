@@ -94,7 +94,7 @@ _EN: dict[str, str] = {
     "level, with their largest gaps.",
     "weaknesses.none": "No area ({tier}) has a score at the next level.",
     "weakness.head": "{name}: {x} at {level}",
-    "fully_met": "Fully met",
+    "fully_met": "Fully met requirements",
     "largest_gaps": "Largest gaps",
     "more": "and {n} more",
     # Per node
@@ -244,7 +244,7 @@ _ZH: dict[str, str] = {
     "weaknesses.intro": "下一等级得分最低的{tier}，及其差距最大的要求。",
     "weaknesses.none": "没有{tier}在下一等级有得分。",
     "weakness.head": "{name}：{level}得分 {x}",
-    "fully_met": "全部满足",
+    "fully_met": "全部满足的要求",
     "largest_gaps": "主要差距",
     "more": "另有 {n} 项",
     "current": "现状描述",
