@@ -506,7 +506,7 @@ class TestAppendix:
         appendix = _sections(markdown)["appendix"]
 
         assert "信息安全管理制度（2025 版）（文件审查、2026-10-12）" in appendix
-        assert "补丁管理仅覆盖部分产线的工业主机" in appendix
+        assert "补丁未全覆盖" in appendix
 
 
 class TestOtherPacks:

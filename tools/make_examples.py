@@ -85,7 +85,7 @@ EXAMPLES = [
                         "owner": "Assessor B",
                     }
                 ],
-                "补丁管理仅覆盖部分产线的工业主机",
+                "补丁未全覆盖",
             ),
             "information-security.intrusion-protection.l3": (
                 [
@@ -95,7 +95,7 @@ EXAMPLES = [
                         "date": "2026-10-13",
                     }
                 ],
-                "工控网络与办公网之间尚无边界防护设备",
+                "工控网未隔离",
             ),
         },
     },
