@@ -139,6 +139,11 @@ COMMANDS: tuple[Command, ...] = (
             option("--format", choices=("md", "html", "json"), default="md"),
             LANG,
             option("--target", type=int, help="plan target level"),
+            option(
+                "--effort",
+                type=Path,
+                help="JSON object: requirement id -> effort, for the roadmap",
+            ),
             OUTPUT.but(
                 help="write here (Markdown: the chart goes beside it as PNG)"
             ),

@@ -1,6 +1,7 @@
 """
-Reports of a scored assessment: Markdown, self-contained HTML and radar
-charts.  Charts need the ``report`` extra (matplotlib, mplfonts)::
+Diagnostic reports of a scored assessment: Markdown, self-contained HTML
+(ready to print on A4) and JSON, with a radar chart and a heat map.
+Charts need the ``report`` extra (matplotlib, mplfonts)::
 
     >>> from maturity_core import report
     >>> r = report.build_report(pack, result)  # doctest: +SKIP
@@ -9,21 +10,42 @@ charts.  Charts need the ``report`` extra (matplotlib, mplfonts)::
 
 from __future__ import annotations
 
+from ._charts import population_radar_png, radar_png
+from ._html import to_html
+from ._markdown import to_markdown
 from ._report import (
+    AppendixEntry,
+    AppendixGroup,
+    Conclusion,
+    Cover,
+    Finding,
+    LadderStep,
     NodeDiagnosis,
     Report,
+    RequirementLine,
+    Roadmap,
+    RoadmapGroup,
+    RoadmapStep,
+    TeamMember,
     build_report,
     font_subset,
-    population_radar_png,
-    radar_png,
-    to_html,
-    to_markdown,
 )
 
 
 __all__ = [
+    "AppendixEntry",
+    "AppendixGroup",
+    "Conclusion",
+    "Cover",
+    "Finding",
+    "LadderStep",
     "NodeDiagnosis",
     "Report",
+    "RequirementLine",
+    "Roadmap",
+    "RoadmapGroup",
+    "RoadmapStep",
+    "TeamMember",
     "build_report",
     "font_subset",
     "population_radar_png",
