@@ -288,7 +288,9 @@ _DE: Final = {
     "instructions.value": "Wert",
     "instructions.id": "Kennung",
     "instructions.na": "nicht anwendbar: zählt nicht",
-    "dropdown.error": "Wählen Sie eines von: {labels} (leer: noch nicht bewertet)",
+    "dropdown.error": (
+        "Wählen Sie eines von: {labels} (leer: noch nicht bewertet)"
+    ),
     "dropdown.choose": "Wählen Sie aus der Liste",
 }
 
