@@ -413,6 +413,17 @@ class TestConstrainedCells:
         (dv,) = ws.data_validations.dataValidation
         assert "'x'!$A$5:$A$6" == dv.formula1
 
+    def test_an_assessor_name_with_a_semicolon_fits_the_sheet(
+        self, db12: mc.Pack, tmp_path
+    ) -> None:
+        """A ';' only separates assessors in a CSV cell, not on the sheet."""
+        data = mc.blank_assessment(db12)
+        data["metadata"]["assessors"] = [{"name": "张三; 李四", "role": "lead"}]
+        a = mc.Assessment.from_dict(data)
+        path = write_questionnaire(db12, tmp_path / "q.xlsx", assessment=a)
+
+        assert a.to_dict() == read_questionnaire(path).to_dict()
+
     def test_filled_in_chinese_metadata_reads_back(
         self, db12: mc.Pack, tmp_path
     ) -> None:

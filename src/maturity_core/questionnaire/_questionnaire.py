@@ -6,25 +6,56 @@ is one row per in-scope requirement, grouped and ordered as the pack's tree,
 that raters fill in and the core reads back with the same checks as an
 assessment JSON file.
 
-XLSX workbooks have three sheets:
+A questionnaire speaks one language (``lang``, by default the pack's main
+one): its sheet names, headers, field names, values such as the mode and
+the roles, and its instructions come from the questionnaire's message
+catalogue (English, Chinese and German; English for other languages), and
+the pack's tier and node names, requirement texts and rating labels from
+the pack.  A text the pack lacks in that language is shown in its original
+language, labelled with it (``[original, zh] …``).  Reading accepts sheet
+names, headers and values in any catalogue language, and the canonical
+names below, so a questionnaire reads whatever language it was written in.
 
+XLSX workbooks have these sheets (named here in English):
+
+``instructions``
+    How to fill in the questionnaire, step by step, and each rubric's
+    ratings with their labels, values and ids.  Not read back.
 ``ratings``
-    Columns ``id``, one column per tier of the pack's tree named by the
-    tier's id (for example ``function``, ``category``, ``practice``: the
+    Columns ``id``, one column per tier of the pack's tree headed by the
+    tier's name (for example *Function*, *Category*, *Practice*: the
     names of the requirement's nodes), ``item``, ``level``,
     ``requirement``, ``rating``, ``evidence`` and ``note`` (and
     ``assessor`` when a rating names its assessor).  ``rating`` has a
-    drop-down of the ids of the requirement's rubric (``na`` too where the
-    rubric allows it); a blank rating is unrated.  The tier columns,
+    drop-down of the labels of the requirement's rubric (its not
+    applicable label too where the rubric allows it); the label is what
+    is written, and the label in any of the pack's languages or the
+    rating's id is read.  A blank rating is unrated.  The tier columns,
     ``item`` and ``requirement`` only inform the rater and are not read
-    back; ``level`` is read and checked.
+    back; ``level`` is read and checked.  Above the requirements, a row
+    gives the overall progress, and a heading row for each node of the
+    tiers down to the charted one gives its name and its progress: a
+    formula for the share of its requirements rated among those not
+    tailored out, shown as a percentage, which Excel and LibreOffice
+    update as ratings are filled in.  Requirement rows are outlined under
+    their headings.  A row without an id, a level, evidence, a note and
+    an assessor is a heading and is not read.
 ``metadata``
     Columns ``field`` and ``value``; fields ``pack``, ``pack_version``,
-    ``profile``, ``rule``, ``organisation``, ``date``, ``mode``,
-    ``assessors`` (one cell, ``name:role; name:role``; the role may be left
-    out) and ``notes``.  Only ``pack`` is required.
+    ``profile``, ``rule``, ``organisation``, ``date`` (a date cell),
+    ``mode`` (a drop-down) and ``notes``; ``assessors`` (one cell,
+    ``name:role; name:role``, the role may be left out) is read too.  Only
+    ``pack`` is required.
+``assessors``
+    Columns ``name`` and ``role`` (a drop-down; may be blank), one
+    assessor a row.  Assessors given both here and in the ``assessors``
+    field are refused.
 ``tailoring``
-    Columns ``node`` and ``reason``, one node taken out of scope a row.
+    Columns ``node``, ``title``, ``tailored`` and ``reason``: one row for
+    each node the profile lets be tailored out, in tree order.  A node is
+    taken out of scope by choosing *yes* in ``tailored`` (a drop-down) and
+    giving the reason; a reason without the mark is refused.  A sheet
+    without a ``tailored`` column takes every row's node out.
 
 CSV questionnaires (UTF-8 with a byte-order mark, so Excel shows Chinese
 correctly) have one sheet, so the rest travels in extra columns:
@@ -33,20 +64,21 @@ correctly) have one sheet, so the rest travels in extra columns:
 ``notes`` taken from the first row; and ``tailoring_node`` and
 ``tailoring_reason``, one tailored node a row from the first row on
 (these two do not belong to the requirement on the same row).  Only
-``id``, ``rating`` and ``pack`` are required.
+``id``, ``rating`` and ``pack`` are required.  Headers are written in the
+questionnaire's language and read in any.
 
 Reading back gives one rating per row, in row order, with its ``id``,
 ``rating``, ``evidence`` (a plain string), ``note``, ``level`` and the
 ``node`` the pack puts the requirement under.  So the round trip is exact
 for assessments that list each in-scope requirement once, in tree order,
-with its node and level, as :func:`blank_assessment` makes them.  Not
-carried exactly:
+with its node and level, as :func:`blank_assessment` makes them, and
+(in XLSX) tailor nodes in tree order.  Not carried exactly:
 
 * structured evidence (a list, or with method, date or owner) is
   flattened to text, one line per item;
 * empty strings read back as absent;
-* assessor names may not contain ``;`` (the separator of their cell);
-  writing refuses them.
+* in CSV, assessor names may not contain ``;`` (the separator of their
+  cell); writing refuses them.
 
 Dates saved by Excel as ``2026/10/15`` are read as ``2026-10-15``.  A CSV
 text cell that a spreadsheet would run as a formula (it begins with
@@ -304,6 +336,7 @@ def write_questionnaire(
         lang=lang,
         assessment=assessment,
         asked_profile=profile,
+        one_cell=kind == ".csv",
     )
     if kind == ".xlsx":
         _write_xlsx(path, sheet, _Layout.build(pack, prof, reqs, sheet))
@@ -589,7 +622,12 @@ class _Sheet:
         lang: str,
         assessment: Assessment | None,
         asked_profile: str | None,
+        one_cell: bool = True,
     ) -> _Sheet:
+        """
+        What to write; the assessors in one cell if *one_cell* (CSV),
+        else on a sheet of their own.
+        """
         entries = (
             {e.requirement: e for e in assessment.ratings}
             if assessment is not None
@@ -634,7 +672,14 @@ class _Sheet:
         return cls(
             columns=columns if with_assessor else columns[:-1],
             rows=tuple(rows),
-            fields=cls._fields(pack, profile, assessment, asked_profile, lang),
+            fields=cls._fields(
+                pack,
+                profile,
+                assessment,
+                asked_profile,
+                lang=lang,
+                one_cell=one_cell,
+            ),
             tailoring=tuple(
                 (t.node, t.reason)
                 for t in (assessment.tailoring if assessment else ())
@@ -654,12 +699,14 @@ class _Sheet:
         )
 
     @staticmethod
-    def _fields(
+    def _fields(  # noqa: PLR0913 -- what one metadata sheet holds
         pack: Pack,
         profile: Profile,
         assessment: Assessment | None,
         asked_profile: str | None,
+        *,
         lang: str,
+        one_cell: bool,
     ) -> dict[str, str | None]:
         if assessment is None:
             return {
@@ -677,7 +724,9 @@ class _Sheet:
             "organisation": meta.organisation,
             "date": meta.date,
             "mode": _mode_label(meta.mode, lang),
-            "assessors": _assessors_cell(assessment, lang),
+            "assessors": (
+                _assessors_cell(assessment, lang) if one_cell else None
+            ),
             "notes": meta.notes,
         }
 
