@@ -374,6 +374,21 @@ class TestConstrainedCells:
 
         assert '"自评估,外部评估"' == validations(path, 2)["B8"].formula1
 
+    def test_profile_and_rule_have_drop_downs(
+        self, db12: mc.Pack, tmp_path
+    ) -> None:
+        """The pack's profiles must be chosen; its rules are offered."""
+        path = write_questionnaire(db12, tmp_path / "q.xlsx")
+        checks = validations(path, 2)
+
+        assert (
+            ('"process,discrete"', "stop"),
+            ('"cumulative-gated,cumulative-gated-unit"', "warning"),
+        ) == (
+            (checks["B4"].formula1, checks["B4"].errorStyle),
+            (checks["B5"].formula1, checks["B5"].errorStyle),
+        )
+
     def test_date_must_be_a_date(self, db12: mc.Pack, tmp_path) -> None:
         """The date value is checked as a date."""
         path = write_questionnaire(db12, tmp_path / "q.xlsx")

@@ -42,7 +42,8 @@ XLSX workbooks have these sheets (named here in English):
     an assessor is a heading and is not read.
 ``metadata``
     Columns ``field`` and ``value``; fields ``pack``, ``pack_version``,
-    ``profile``, ``rule``, ``organisation``, ``date`` (a date cell),
+    ``profile`` (a drop-down of the pack's profiles), ``rule`` (the
+    pack's rules offered), ``organisation``, ``date`` (a date cell),
     ``mode`` (a drop-down) and ``notes``; ``assessors`` (one cell,
     ``name:role; name:role``, the role may be left out) is read too.  Only
     ``pack`` is required.
@@ -611,6 +612,9 @@ class _Sheet:
     assessors: tuple[tuple[str, str | None], ...] = ()
     #: The pack's title and standard, in *lang*.
     title: str = ""
+    #: The pack's profiles, and the level rules it names.
+    profiles: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
 
     @classmethod
     def build(  # noqa: PLR0913 -- the arguments of write_questionnaire
@@ -696,6 +700,8 @@ class _Sheet:
                 for a in (meta.assessors if meta is not None else ())
             ),
             title=pack.title.get(lang),
+            profiles=tuple(pack.profiles),
+            rules=pack.method.rules or (pack.method.rule,),
         )
 
     @staticmethod
@@ -1294,6 +1300,21 @@ def _metadata_checks(ws: Any, fields: Sequence[str], sheet: _Sheet) -> None:
     """Drop-downs and a date check on the metadata values that have them."""
     lang = sheet.lang
     row = {f: r for r, f in enumerate(fields, 2)}
+    _list_check(
+        ws,
+        f"B{row['profile']}",
+        sheet.profiles,
+        message("dropdown.error", lang, labels=" / ".join(sheet.profiles)),
+    )
+    # Any registered rule may be named: the pack's are offered, and
+    # another one only warns.
+    _list_check(
+        ws,
+        f"B{row['rule']}",
+        sheet.rules,
+        message("dropdown.error", lang, labels=" / ".join(sheet.rules)),
+        style="warning",
+    )
     modes = [_mode_label(m, lang) or m for m in _MODES]
     _list_check(
         ws,
@@ -1322,7 +1343,12 @@ def _metadata_checks(ws: Any, fields: Sequence[str], sheet: _Sheet) -> None:
 
 
 def _list_check(
-    ws: Any, cells: str, values: Sequence[str], error: str
+    ws: Any,
+    cells: str,
+    values: Sequence[str],
+    error: str,
+    *,
+    style: str = "stop",
 ) -> None:
     """A drop-down of *values* on *cells*, where they fit in one list."""
     formula = '"' + ",".join(values) + '"'
@@ -1336,7 +1362,7 @@ def _list_check(
         formula1=formula,
         allow_blank=True,
         showErrorMessage=True,
-        errorStyle="stop",
+        errorStyle=style,
         error=error[:_XLSX_LIST_CHARS],
     )
     for cell_range in cells.split():
