@@ -428,6 +428,36 @@ class TestConstrainedCells:
         (dv,) = ws.data_validations.dataValidation
         assert "'x'!$A$5:$A$6" == dv.formula1
 
+    def test_a_wrong_mode_lists_the_valid_modes(
+        self, db12: mc.Pack, tmp_path
+    ) -> None:
+        """A mode that is no choice names its cell and the valid ones."""
+        path = write_questionnaire(db12, tmp_path / "q.xlsx")
+        set_cells(path, 2, {"B8": "远程"})
+
+        with pytest.raises(mc.AssessmentError) as info:
+            read_questionnaire(path)
+        (problem,) = info.value.problems
+        assert (
+            "q.xlsx: sheet '基本信息' row 8 column 'value': '远程' is not a "
+            "valid mode; valid: 自评估 (self), 外部评估 (external)"
+        ) == problem.message
+
+    def test_a_wrong_role_lists_the_valid_roles(
+        self, db12: mc.Pack, tmp_path
+    ) -> None:
+        """A role that is no choice names its cell and the valid ones."""
+        path = write_questionnaire(db12, tmp_path / "q.xlsx", lang="en")
+        set_cells(path, 3, {"A2": "Li", "B2": "boss"})
+
+        with pytest.raises(mc.AssessmentError) as info:
+            read_questionnaire(path)
+        (problem,) = info.value.problems
+        assert (
+            "q.xlsx: sheet 'assessors' row 2 column 'role': 'boss' is not a "
+            "valid role; valid: lead (lead), member (member)"
+        ) == problem.message
+
     def test_an_assessor_name_with_a_semicolon_fits_the_sheet(
         self, db12: mc.Pack, tmp_path
     ) -> None:

@@ -1519,9 +1519,10 @@ def read_questionnaire(
         raise _error(problems, source)
     if pack is None:
         pack = _installed(doc["pack"])
+    lang = raw.lang or pack.language
+    problems = _choice_problems(doc, where, lang)
     if doc["pack"] == pack.id:
-        lang = raw.lang or pack.language
-        problems = _rating_problems(pack, doc, where, lang)
+        problems += _rating_problems(pack, doc, where, lang)
         for entry in doc["ratings"]:
             req = pack.requirements_by_id.get(entry["id"])
             if req is not None:
@@ -1545,6 +1546,39 @@ def _in_order(problems: Sequence[Problem]) -> list[Problem]:
         return (int(m.group(1)), p.json_path) if m else (-1, p.json_path)
 
     return sorted(problems, key=key)
+
+
+def _choice_problems(
+    doc: dict[str, Any], where: Mapping[str, _Cell], lang: str
+) -> list[Problem]:
+    """
+    The mode and assessor roles of *doc* that are none of the valid
+    ones, each a problem listing the valid values in *lang* with their
+    ids (and left out, so that nothing else reports it).
+    """
+    meta = doc.get("metadata", {})
+    checks = [("$.metadata.mode", meta, "mode", _MODES)]
+    checks += [
+        (f"$.metadata.assessors[{i}].role", entry, "role", _ROLES)
+        for i, entry in enumerate(meta.get("assessors", []))
+    ]
+    problems = []
+    for path, holder, key, valid in checks:
+        value = holder.get(key)
+        if value is None or value in valid:
+            continue
+        del holder[key]
+        labels = ", ".join(
+            f"{message(f'{key}.{v}', lang)} ({v})" for v in valid
+        )
+        problems.append(
+            Problem(
+                path,
+                f"{value!r} is not a valid {key}; valid: {labels}",
+                "schema",
+            )
+        )
+    return _located(problems, where)
 
 
 def _rating_problems(
