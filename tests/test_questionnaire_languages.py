@@ -549,6 +549,23 @@ class TestGrouping:
             '\'t\'!$C$3="是",\'t\'!$C$2="是"))))'
         ) == formula
 
+    def test_a_formula_too_long_for_excel_counts_every_row(self) -> None:
+        """With too many marks to weigh, the share of all rows is given."""
+        from maturity_core.questionnaire._questionnaire import (
+            _progress_formula,
+        )
+
+        rows = [(r, (f"n{r}",)) for r in range(2, 600, 2)]
+        marks = {f"n{r}": f"'tailoring'!$C${r}" for r, _ in rows}
+
+        formula = _progress_formula("H", rows, marks, "yes", "tailored out")
+
+        assert ("=(COUNTA(H2,H4,", "/299", True) == (
+            formula[:16],
+            formula[-4:],
+            len(formula) <= 8_192,
+        )
+
     def test_headings_are_not_read_as_ratings(
         self, db12: mc.Pack, tmp_path
     ) -> None:

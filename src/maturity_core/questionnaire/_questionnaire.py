@@ -973,6 +973,8 @@ def _cell_ranges(column: str, rows: Sequence[int], *, absolute: bool) -> str:
 
 #: Arguments one COUNTA is given at most (Excel takes 255).
 _COUNTA_ARGS = 200
+#: Excel's limit on the text of a formula.
+_XLSX_FORMULA_CHARS = 8_192
 
 
 def _progress_formula(
@@ -991,12 +993,16 @@ def _progress_formula(
     for row, nodes in rows:
         by_marks.setdefault(nodes, []).append(row)
     rated, total = [], []
-    for nodes, group in by_marks.items():
+
+    def counted(group: Sequence[int]) -> str:
         runs = _cell_ranges(column, group, absolute=False).split(",")
-        count = "+".join(
+        return "+".join(
             f"COUNTA({','.join(runs[i : i + _COUNTA_ARGS])})"
             for i in range(0, len(runs), _COUNTA_ARGS)
         )
+
+    for nodes, group in by_marks.items():
+        count = counted(group)
         if nodes:
             kept = (
                 "NOT(OR("
@@ -1008,11 +1014,15 @@ def _progress_formula(
         else:
             rated.append(f"({count})" if "+" in count else count)
             total.append(str(len(group)))
-    den = "+".join(total)
-    return (
+    den = "+".join(total) or "0"
+    formula = (
         f"=IF({den}=0,{_formula_text(tailored)},"
-        f"({'+'.join(rated)})/({den}))"
+        f"({'+'.join(rated) or '0'})/({den}))"
     )
+    if len(formula) > _XLSX_FORMULA_CHARS:
+        # Too many tailoring marks to weigh: the share of all the rows.
+        formula = f"=({counted(sorted(r for r, _ in rows))})/{len(rows)}"
+    return formula if len(formula) <= _XLSX_FORMULA_CHARS else ""
 
 
 def _write_xlsx(path: Path, sheet: _Sheet, layout: _Layout) -> None:
@@ -1102,12 +1112,15 @@ def _ratings_sheet(
         groups.append((r, what, depth))
     for r, _, depth in groups:
         cell = ws.cell(row=r, column=column["rating"])
-        cell.value = _progress_formula(
-            rating,
-            members[r] if depth else req_rows,
-            marks,
-            yes,
-            message("progress.tailored", lang),
+        cell.value = (
+            _progress_formula(
+                rating,
+                members[r] if depth else req_rows,
+                marks,
+                yes,
+                message("progress.tailored", lang),
+            )
+            or None
         )
         cell.number_format = "0%"
         cell.font = bold
