@@ -311,6 +311,7 @@ class TestInstructions:
         rows = [r[:3] for r in rows_of(path, 0)]
 
         at = rows.index(("评分", "分值", "编号"))
+        assert ("评分标准", None, None) == rows[at - 1]
         assert [
             ("全部满足", "1", "full"),
             ("大部分满足", "0.8", "most"),

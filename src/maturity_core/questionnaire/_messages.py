@@ -70,7 +70,7 @@ _EN: Final = {
     "text.original": "[original, {language}]",
     # The instructions sheet
     "instructions.title": "How to fill in this questionnaire",
-    "instructions.pack": "Standard",
+    "instructions.pack": "Standard: {title}",
     "instructions.steps": "Steps",
     "instructions.step.ratings": (
         "1. On the sheet '{ratings}', choose a rating for each requirement "
@@ -108,6 +108,7 @@ _EN: Final = {
         "fill in the ratings."
     ),
     "instructions.rubric": "Ratings: {rubric}",
+    "instructions.rubric.unnamed": "Ratings",
     "instructions.rubric.requirements": "used by {count} requirements",
     "instructions.rating": "rating",
     "instructions.value": "value",
@@ -161,7 +162,7 @@ _ZH: Final = {
     "progress.tailored": "已裁剪",
     "text.original": "[原文，{language}]",
     "instructions.title": "问卷填写说明",
-    "instructions.pack": "标准",
+    "instructions.pack": "标准：{title}",
     "instructions.steps": "填写步骤",
     "instructions.step.ratings": (
         "1. 在“{ratings}”表中，逐条从“{rating}”列的下拉列表中选择评分；"
@@ -192,6 +193,7 @@ _ZH: Final = {
         "随评分的填写自动更新。"
     ),
     "instructions.rubric": "评分标准：{rubric}",
+    "instructions.rubric.unnamed": "评分标准",
     "instructions.rubric.requirements": "适用于 {count} 条要求",
     "instructions.rating": "评分",
     "instructions.value": "分值",
@@ -244,7 +246,7 @@ _DE: Final = {
     "progress.tailored": "ausgenommen",
     "text.original": "[Original, {language}]",
     "instructions.title": "So füllen Sie diesen Fragebogen aus",
-    "instructions.pack": "Standard",
+    "instructions.pack": "Standard: {title}",
     "instructions.steps": "Schritte",
     "instructions.step.ratings": (
         "1. Wählen Sie im Blatt „{ratings}“ für jede Anforderung eine "
@@ -283,6 +285,7 @@ _DE: Final = {
         "ändert sich, während Sie die Bewertungen ausfüllen."
     ),
     "instructions.rubric": "Bewertungen: {rubric}",
+    "instructions.rubric.unnamed": "Bewertungen",
     "instructions.rubric.requirements": "gilt für {count} Anforderungen",
     "instructions.rating": "Bewertung",
     "instructions.value": "Wert",

@@ -1259,7 +1259,7 @@ def _instructions(
     r = 1
     _put(ws, r, 1, message("instructions.title", lang)).font = bold
     r += 1
-    _put(ws, r, 1, f"{message('instructions.pack', lang)}: {sheet.title}")
+    _put(ws, r, 1, message("instructions.pack", lang, title=sheet.title))
     r += 2
     _put(ws, r, 1, message("instructions.steps", lang)).font = bold
     for step in ("ratings", "evidence", "metadata", "assessors", "tailoring"):
@@ -1277,8 +1277,12 @@ def _instructions(
         counts[rubric.id] = counts.get(rubric.id, 0) + 1
     for rubric in {x.id: x for x in sheet.rubrics}.values():
         r += 2
-        name = rubric.name.get(lang) or rubric.id
-        head = message("instructions.rubric", lang, rubric=name)
+        name = rubric.name.get(lang) or (rubric.id if len(counts) > 1 else "")
+        head = (
+            message("instructions.rubric", lang, rubric=name)
+            if name
+            else message("instructions.rubric.unnamed", lang)
+        )
         if len(counts) > 1:
             more = message(
                 "instructions.rubric.requirements",
