@@ -280,6 +280,40 @@ class TestLanguages:
         )
         assert a.to_dict() == read_questionnaire(path).to_dict()
 
+    def test_a_workbook_of_the_earlier_layout_reads(
+        self, db12: mc.Pack, tmp_path
+    ) -> None:
+        """Three sheets, ids as ratings, assessors in one cell, tailoring
+        as node and reason: still read."""
+        wb = openpyxl.Workbook()
+        ratings = wb.active
+        ratings.title = "ratings"
+        ratings.append(["id", "element", "item", "rating"])
+        ratings.append(["personnel-skills.deployment.l1", "人员", "x", "most"])
+        meta = wb.create_sheet("metadata")
+        for row in (
+            ["field", "value"],
+            ["pack", DB12],
+            ["assessors", "张三:lead; 李四"],
+        ):
+            meta.append(row)
+        tailoring = wb.create_sheet("tailoring")
+        tailoring.append(["node", "reason"])
+        tailoring.append(["service", "无售后服务"])
+        path = tmp_path / "old.xlsx"
+        wb.save(path)
+
+        back = read_questionnaire(path)
+        assert (
+            "most",
+            (mc.Assessor("张三", "lead"), mc.Assessor("李四")),
+            ("service",),
+        ) == (
+            back.rating_of("personnel-skills.deployment.l1"),
+            back.metadata.assessors,
+            tuple(t.node for t in back.tailoring),
+        )
+
     def test_headers_of_two_languages_mixed_are_read(
         self, db12: mc.Pack, tmp_path
     ) -> None:
