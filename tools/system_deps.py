@@ -1,9 +1,12 @@
 """Install the system programs the test suite uses for real.
 
-Chromium (headless) renders the HTML report in a test. On Debian or Ubuntu
-as root this installs the distribution's package; elsewhere it says what
-to install and exits 0, and the one test that needs a browser is skipped
-with that reason (under CI it fails instead).
+Chromium (headless) renders the HTML report in a test, and LibreOffice Calc
+(headless) recalculates a questionnaire's progress formulas in another
+(``libreoffice-calc`` without recommends installs in about two minutes,
+``apt-get update`` included). On Debian or Ubuntu as root this installs the
+distribution's packages; elsewhere it says what to install and exits 0,
+and the tests that need them are skipped with that reason (under CI they
+fail instead).
 
     python3 tools/system_deps.py
 """
@@ -16,7 +19,7 @@ import subprocess
 import sys
 
 
-PACKAGES = {"chromium": "chromium"}
+PACKAGES = {"chromium": "chromium", "soffice": "libreoffice-calc"}
 
 
 def main() -> int:
@@ -29,7 +32,8 @@ def main() -> int:
         print(
             "system dependencies: install "
             + ", ".join(missing)
-            + " with your package manager to run the browser test",
+            + " with your package manager to run the browser and "
+            "spreadsheet tests",
             file=sys.stderr,
         )
         return 0
