@@ -46,11 +46,9 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of each kind."""
-    if request.param == "sqlite":
-        yield "sqlite:///" + str(tmp_path / "web.sqlite3")
+def _database(kind: str, directory: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield "sqlite:///" + str(directory / "web.sqlite3")
         return
     base = os.environ.get(PG_ENV)
     if not base:
@@ -65,6 +63,20 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with admin.connect() as c:
         c.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each kind."""
+    yield from _database(request.param, tmp_path)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A fresh, empty database of each kind, shared by a module's tests."""
+    yield from _database(request.param, tmp_path_factory.mktemp("db"))
 
 
 @dataclass
@@ -98,7 +110,8 @@ class Server:
             )
             s.add(user)
             s.commit()
-            return user.id
+        self.app.extensions["maturity_web"].setup_token = None
+        return user.id
 
 
 def _serve(url: str) -> Iterator[Server]:
@@ -118,6 +131,12 @@ def _serve(url: str) -> Iterator[Server]:
 def server(db_url: str) -> Iterator[Server]:
     """The service on a fresh database, on a free localhost port."""
     yield from _serve(db_url)
+
+
+@pytest.fixture(scope="module")
+def module_server(module_db_url: str) -> Iterator[Server]:
+    """The service on a fresh database shared by a module's tests."""
+    yield from _serve(module_db_url)
 
 
 @pytest.fixture(scope="session")
@@ -171,6 +190,6 @@ class Helpers:
     csrf_token = staticmethod(csrf_token)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def web() -> type[Helpers]:
     return Helpers

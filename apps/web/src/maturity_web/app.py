@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -963,17 +965,14 @@ def attachment(aid: int, att: int) -> Any:
         abort(404)
     blob = s.get(Blob, a.sha256)
     assert blob is not None  # noqa: S101 -- foreign key
-    from werkzeug.http import quote_header_value  # noqa: PLC0415
-
-    return Response(
-        blob.data,
+    response = send_file(
+        io.BytesIO(blob.data),
         mimetype=a.content_type,
-        headers={
-            "Content-Disposition": "attachment; filename="
-            + quote_header_value(a.name),
-            "X-Content-Type-Options": "nosniff",
-        },
+        as_attachment=True,
+        download_name=a.name,
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # -- results ---------------------------------------------------------------
@@ -1034,10 +1033,12 @@ def _complete_result(s: Session, row: AssessmentRow) -> mc.Result | None:
 
 
 def _download(text: str | bytes, name: str, mimetype: str) -> Response:
-    return Response(
-        text,
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return send_file(
+        io.BytesIO(data),
         mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename={name}"},
+        as_attachment=True,
+        download_name=name,
     )
 
 
