@@ -1191,6 +1191,12 @@ def consolidation(aid: int) -> Any:
         .where(Sheet.assessment_id == row.id, Sheet.kind == "assessor")
         .order_by(User.name)
     ).all()
+    # Assessors who have rated nothing yet are left out.
+    sheets = [
+        (sh, u)
+        for sh, u in sheets
+        if any(r.rating is not None for r in sheet_ratings(s, sh).values())
+    ]
     assessments = [build(s, row, sh, one=u.name) for sh, u in sheets]
     rule = request.values.get("rule", "median")
     if rule not in ("median", "consensus"):

@@ -229,6 +229,9 @@ def live_result(pack: mc.Pack, assessment: mc.Assessment, unrated: int) -> Live:
         result = mc.score(
             pack, assessment, unrated="none" if unrated else "error"
         )
+    except mc.AssessmentError as e:
+        # The pack's validators and the assessment's checks, one by one.
+        return Live(None, unrated, [f"{p.message} ({p.code})" for p in e.problems])
     except mc.MaturityCoreError as e:
         return Live(None, unrated, [str(e)])
     return Live(result, unrated, [])
