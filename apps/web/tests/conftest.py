@@ -122,8 +122,12 @@ def _serve(url: str) -> Iterator[Server]:
     try:
         yield Server(f"http://127.0.0.1:{server.effective_port}", app)
     finally:
-        server.close()
+        # Close every socket from the server's own loop, which then ends.
+        server.trigger.pull_trigger(
+            lambda: [d.close() for d in list(server._map.values())]
+        )
         thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
         app.extensions["maturity_web"].engine.dispose()
 
 
