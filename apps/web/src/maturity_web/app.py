@@ -571,18 +571,24 @@ def assessors_of(s: Session, row: AssessmentRow) -> list[tuple[str, str]]:
 
 
 def build(
-    s: Session, row: AssessmentRow, sheet: Sheet, *, one: str | None = None
+    s: Session,
+    row: AssessmentRow,
+    sheet: Sheet,
+    *,
+    one: str | None = None,
+    ratings: dict[str, Rating] | None = None,
 ) -> mc.Assessment:
     """The library's assessment for *sheet* of *row*."""
     pack = service.load(row.pack)
     org = s.get(Organisation, row.organisation_id)
-    ratings = sheet_ratings(s, sheet)
+    if ratings is None:
+        ratings = sheet_ratings(s, sheet)
     tail = [(t.node, t.reason) for t in tailoring_of(s, row)]
     scope = {
         r.id for r in service.requirements_in_scope(pack, row.profile, [])
     }
     team = assessors_of(s, row) if one is None else [(one, "member")]
-    data = service.assessment_data(
+    return service.build_assessment(
         pack=pack,
         profile=row.profile,
         organisation=org.name if org else "",
@@ -600,8 +606,8 @@ def build(
             for r in ratings.values()
             if r.requirement in scope
         ],
+        source=f"assessment {row.id}",
     )
-    return mc.Assessment.from_dict(data, source=f"assessment {row.id}")
 
 
 @dataclass
@@ -626,7 +632,7 @@ def view_of(s: Session, row: AssessmentRow, sheet: Sheet) -> View:
     scored = scored_sheet(s, row)
     if scored.id == sheet.id:
         score_prog = prog
-        assessment = build(s, row, sheet)
+        assessment = build(s, row, sheet, ratings=ratings)
     else:
         score_ratings = sheet_ratings(s, scored)
         score_prog = service.progress(
@@ -635,7 +641,7 @@ def view_of(s: Session, row: AssessmentRow, sheet: Sheet) -> View:
             tailored,
             {k: r.rating for k, r in score_ratings.items()},
         )
-        assessment = build(s, row, scored)
+        assessment = build(s, row, scored, ratings=score_ratings)
     live = service.live_result(
         pack, assessment, score_prog.total - score_prog.rated
     )

@@ -6,6 +6,7 @@ reports and analyses.
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -52,8 +53,12 @@ def installed_packs() -> list[dict[str, Any]]:
     return out
 
 
+@functools.cache
 def load(pack_id: str) -> mc.Pack:
-    """The installed pack *pack_id* (a bare id, never a path)."""
+    """
+    The installed pack *pack_id* (a bare id, never a path), loaded once
+    per process: packs do not change under a running service.
+    """
     return mc.load_pack(pack_id)
 
 
@@ -166,7 +171,7 @@ def progress(
     )
 
 
-def assessment_data(  # noqa: PLR0913 -- one assessment's parts
+def build_assessment(  # noqa: PLR0913 -- one assessment's parts
     *,
     pack: mc.Pack,
     profile: str,
@@ -176,39 +181,41 @@ def assessment_data(  # noqa: PLR0913 -- one assessment's parts
     assessors: Sequence[tuple[str, str]],
     tailoring: Sequence[tuple[str, str]],
     entries: Sequence[Mapping[str, Any]],
-) -> dict[str, Any]:
-    """Assessment JSON data (the format ``maturity`` reads)."""
+    source: str | None = None,
+) -> mc.Assessment:
+    """
+    The library's assessment of stored ratings, in pack order: the same
+    object ``Assessment.from_dict`` makes of the JSON it writes (the
+    stored values were checked against the pack when they were saved).
+    """
     order = {r.id: i for i, r in enumerate(pack.requirements)}
-    ratings = []
-    for e in sorted(entries, key=lambda e: order.get(e["id"], len(order))):
-        item: dict[str, Any] = {"id": e["id"], "rating": e.get("rating")}
-        if e.get("evidence"):
-            item["evidence"] = [{"description": e["evidence"]}]
-        if e.get("note"):
-            item["note"] = e["note"]
-        ratings.append(item)
-    meta: dict[str, Any] = {
-        "organisation": organisation,
-        "date": date,
-        "mode": mode,
-    }
-    if assessors:
-        meta["assessors"] = [
-            {"name": name, "role": role} for name, role in assessors
-        ]
-    data: dict[str, Any] = {
-        "format": 1,
-        "pack": pack.id,
-        "pack_version": pack.version,
-        "profile": profile,
-        "metadata": meta,
-        "ratings": ratings,
-    }
-    if tailoring:
-        data["tailoring"] = [
-            {"node": n, "reason": r} for n, r in tailoring
-        ]
-    return data
+    ratings = tuple(
+        mc.RatingEntry(
+            requirement=e["id"],
+            rating=e.get("rating"),
+            evidence=(
+                (mc.Evidence(description=e["evidence"]),)
+                if e.get("evidence")
+                else ()
+            ),
+            note=e.get("note") or None,
+        )
+        for e in sorted(entries, key=lambda e: order.get(e["id"], len(order)))
+    )
+    return mc.Assessment(
+        pack=pack.id,
+        pack_version=pack.version,
+        profile=profile,
+        metadata=mc.AssessmentMetadata(
+            organisation=organisation,
+            date=date,
+            mode=mode,
+            assessors=tuple(mc.Assessor(n, r) for n, r in assessors),
+        ),
+        tailoring=tuple(mc.Tailoring(n, r) for n, r in tailoring),
+        ratings=ratings,
+        source=source,
+    )
 
 
 @dataclass
