@@ -25,6 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--secure-cookies",
+        action="store_true",
+        help="mark the session cookie Secure (when served over HTTPS)",
+    )
     admin = sub.add_parser("create-admin", help="create an administrator")
     admin.add_argument("email")
     admin.add_argument("--name", default=None)
@@ -77,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"administrator {args.email} created")
         return 0
     from waitress import serve  # noqa: PLC0415
+
+    app.config["SESSION_COOKIE_SECURE"] = args.secure_cookies
 
     state = app.extensions["maturity_web"]
     print(f"maturity-web on http://{args.host}:{args.port}/ "
