@@ -52,11 +52,10 @@ def _free_port() -> int:
 
 def _prepare(url: str, n: int) -> list[str]:
     """The assessment and its N assessors; their requirement ids."""
-    from maturity_web import create_app
+    from maturity_web import create_app, service
     from maturity_web.app import _new_sheet
     from maturity_web.models import AssessmentRow, Member, Organisation, User
     from maturity_web.security import hash_password
-    from maturity_web import service
 
     app = create_app(url)
     sessions = app.extensions["maturity_web"].sessions
@@ -67,23 +66,39 @@ def _prepare(url: str, n: int) -> list[str]:
         s.flush()
         hashed = hash_password(PASSWORD)
         users = [
-            User(email=f"assessor{i}@load.example", name=f"Assessor {i}",
-                 password_hash=hashed, role="lead")
+            User(
+                email=f"assessor{i}@load.example",
+                name=f"Assessor {i}",
+                password_hash=hashed,
+                role="lead",
+            )
             for i in range(n)
         ]
         s.add_all(users)
         s.flush()
         row = AssessmentRow(
-            organisation_id=org.id, pack=pack.id, pack_version=pack.version,
-            profile="discrete", lang=pack.language, mode="external",
-            date="2026-11-28", created_by=users[0].id, version=0,
+            organisation_id=org.id,
+            pack=pack.id,
+            pack_version=pack.version,
+            profile="discrete",
+            lang=pack.language,
+            mode="external",
+            date="2026-11-28",
+            created_by=users[0].id,
+            version=0,
         )
         s.add(row)
         s.flush()
         _new_sheet(s, row, "consolidated", 0)
-        for i, u in enumerate(users):
-            s.add(Member(assessment_id=row.id, user_id=u.id,
-                         role="lead" if i == 0 else "lead"))
+        for u in users:
+            s.add(
+                Member(
+                    assessment_id=row.id,
+                    user_id=u.id,
+                    # Every one may also write the shared consolidated sheet.
+                    role="lead",
+                )
+            )
             _new_sheet(s, row, "assessor", u.id)
         s.commit()
     app.extensions["maturity_web"].engine.dispose()
@@ -97,8 +112,10 @@ class Client:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
         token = self._token("/login")
-        self.post("/login", {"email": email, "password": PASSWORD,
-                             "csrf_token": token})
+        self.post(
+            "/login",
+            {"email": email, "password": PASSWORD, "csrf_token": token},
+        )
         self.token = self._token("/")
 
     def _token(self, path: str) -> str:
@@ -108,8 +125,12 @@ class Client:
         assert found, f"no CSRF token on {path}"
         return found.group(1)
 
-    def post(self, path: str, form: dict[str, str],
-             headers: dict[str, str] | None = None) -> tuple[int, str]:
+    def post(
+        self,
+        path: str,
+        form: dict[str, str],
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, str]:
         req = urllib.request.Request(
             self.base + path,
             data=urllib.parse.urlencode(form).encode(),
@@ -121,15 +142,20 @@ class Client:
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
 
-    def save(self, requirement: str, rating: str, version: int,
-             sheet: str = "") -> tuple[int, int, float]:
+    def save(
+        self, requirement: str, rating: str, version: int, sheet: str = ""
+    ) -> tuple[int, int, float]:
         """One autosave: status, the version now, seconds taken."""
         t = time.perf_counter()
         status, body = self.post(
             "/assessments/1/rate",
-            {"requirement": requirement, "rating": rating,
-             "version": str(version), "sheet": sheet,
-             "csrf_token": self.token},
+            {
+                "requirement": requirement,
+                "rating": rating,
+                "version": str(version),
+                "sheet": sheet,
+                "csrf_token": self.token,
+            },
             {"HX-Request": "true"},
         )
         took = time.perf_counter() - t
@@ -145,28 +171,48 @@ class Client:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--assessors", type=int, default=50)
-    parser.add_argument("--saves", type=int, default=20,
-                        help="saves per assessor on their own sheet")
-    parser.add_argument("--shared", type=int, default=5,
-                        help="accepted saves per assessor on the shared row")
+    parser.add_argument(
+        "--saves",
+        type=int,
+        default=20,
+        help="saves per assessor on their own sheet",
+    )
+    parser.add_argument(
+        "--shared",
+        type=int,
+        default=5,
+        help="accepted saves per assessor on the shared row",
+    )
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--threads", type=int, default=16,
-                        help="the server's worker threads")
+    parser.add_argument(
+        "--threads", type=int, default=16, help="the server's worker threads"
+    )
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     url = args.database_url or "sqlite:///" + str(Path(tmp.name) / "load.db")
     ids = _prepare(url, args.assessors)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "maturity_web.cli", "serve", "--port",
-         str(port), "--threads", str(args.threads), "--database-url", url],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "maturity_web.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--threads",
+            str(args.threads),
+            "--database-url",
+            url,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={**os.environ},
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
-            urllib.request.urlopen(base + "/login").close()  # noqa: S310
+            urllib.request.urlopen(base + "/login").close()
             break
         except OSError:
             time.sleep(0.1)
@@ -177,8 +223,10 @@ def main() -> int:
     last: list[dict[str, str]] = [{} for _ in range(args.assessors)]
     errors: list[str] = []
     lock = threading.Lock()
-    clients = [Client(base, f"assessor{i}@load.example")
-               for i in range(args.assessors)]
+    clients = [
+        Client(base, f"assessor{i}@load.example")
+        for i in range(args.assessors)
+    ]
     barrier = threading.Barrier(args.assessors)
 
     def assessor(i: int) -> None:
@@ -204,7 +252,9 @@ def main() -> int:
                     own += 1
                 if accepted_hot[i] < args.shared:
                     status, v, took = c.save(
-                        HOT, rng.choice(["full", "most"]), hot_version,
+                        HOT,
+                        rng.choice(["full", "most"]),
+                        hot_version,
                         sheet="consolidated",
                     )
                     with lock:
@@ -218,8 +268,10 @@ def main() -> int:
             errors.append(f"assessor {i}: {e!r}")
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=assessor, args=(i,))
-               for i in range(args.assessors)]
+    threads = [
+        threading.Thread(target=assessor, args=(i,))
+        for i in range(args.assessors)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -256,24 +308,38 @@ def main() -> int:
 
 def _check(url: str, last: list[dict[str, str]], hot_accepted: int) -> int:
     """Count lost updates: rows whose stored state is not the last save."""
-    engine = sa.create_engine(url.replace("postgresql://",
-                                          "postgresql+psycopg://"))
+    engine = sa.create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://")
+    )
     lost = 0
     with engine.connect() as c:
-        sheets = dict(c.execute(sa.text(
-            "SELECT owner, id FROM sheets WHERE kind = 'assessor'")).all())
-        users = dict(c.execute(sa.text(
-            "SELECT email, id FROM users")).all())
+        sheets = dict(
+            c.execute(
+                sa.text("SELECT owner, id FROM sheets WHERE kind = 'assessor'")
+            ).all()
+        )
+        users = dict(c.execute(sa.text("SELECT email, id FROM users")).all())
         for i, saved in enumerate(last):
             sheet = sheets[users[f"assessor{i}@load.example"]]
-            stored = dict(c.execute(sa.text(
-                "SELECT requirement, rating FROM ratings WHERE sheet_id = :s "
-                "AND rating IS NOT NULL"), {"s": sheet}).all())
+            stored = dict(
+                c.execute(
+                    sa.text(
+                        "SELECT requirement, rating FROM ratings "
+                        "WHERE sheet_id = :s "
+                        "AND rating IS NOT NULL"
+                    ),
+                    {"s": sheet},
+                ).all()
+            )
             lost += sum(1 for k, v in saved.items() if stored.get(k) != v)
-        (hot,) = c.execute(sa.text(
-            "SELECT r.version FROM ratings r JOIN sheets s ON s.id = "
-            "r.sheet_id WHERE s.kind = 'consolidated' AND r.requirement = :h"),
-            {"h": HOT}).one()
+        (hot,) = c.execute(
+            sa.text(
+                "SELECT r.version FROM ratings r JOIN sheets s ON s.id = "
+                "r.sheet_id WHERE s.kind = 'consolidated' "
+                "AND r.requirement = :h"
+            ),
+            {"h": HOT},
+        ).one()
         lost += abs(hot - hot_accepted)
     engine.dispose()
     return lost

@@ -23,12 +23,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from waitress.server import create_server
-
 from maturity_web import create_app
 from maturity_web.db import database_url
 from maturity_web.models import Organisation, User
 from maturity_web.security import hash_password
+from waitress.server import create_server
 
 
 CHROMIUM = os.environ.get("MATURITY_WEB_CHROMIUM", "/usr/bin/chromium")
@@ -103,7 +102,7 @@ class Server:
                 org_id = org.id
             user = User(
                 email=email,
-                name=email.split("@")[0],
+                name=email.split("@", maxsplit=1)[0],
                 password_hash=hash_password(PASSWORD),
                 role=role,
                 organisation_id=org_id,
@@ -124,7 +123,7 @@ def _serve(url: str) -> Iterator[Server]:
     finally:
         # Close every socket from the server's own loop, which then ends.
         server.trigger.pull_trigger(
-            lambda: [d.close() for d in list(server._map.values())]
+            lambda: [d.close() for d in list(server._map.values())]  # noqa: SLF001
         )
         thread.join(timeout=10)
         server.task_dispatcher.shutdown()
@@ -180,7 +179,9 @@ def login(browser: Any, server: Server, email: str) -> Any:
 
 def csrf_token(page: Any) -> str:
     """The CSRF token of *page*'s session."""
-    return str(page.locator("input[name=csrf_token]").first.get_attribute("value"))
+    return str(
+        page.locator("input[name=csrf_token]").first.get_attribute("value")
+    )
 
 
 class Helpers:

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-
 from maturity_web.app import iter_routes
 from maturity_web.models import Blob
 
@@ -77,8 +76,9 @@ def test_other_organisation_lists_nothing_of_the_first(world):
 
 def test_own_organisation_sees_the_assessment(world):
     """A second user of the organisation opens its assessment."""
-    page = world.helpers.login(world.a.context.browser, world.server,
-                               "a2@a.example")
+    page = world.helpers.login(
+        world.a.context.browser, world.server, "a2@a.example"
+    )
 
     assert 200 == page.request.get("/assessments/1/results").status
 
@@ -172,7 +172,10 @@ def test_upload_downloads_under_its_own_name(world):
 
     assert (
         "评审会议纪要\n".encode(),
-        "attachment; filename*=UTF-8''%E4%BC%9A%E8%AE%AE%E7%BA%AA%E8%A6%81.txt",
+        (
+            "attachment; filename*=UTF-8''"
+            "%E4%BC%9A%E8%AE%AE%E7%BA%AA%E8%A6%81.txt"
+        ),
     ) == (
         response.body(),
         response.headers["content-disposition"].split("; filename=")[0]

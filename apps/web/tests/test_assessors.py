@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from maturity_web.models import Rating
 
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / (
-    "db12t1073-discrete.json"
+EXAMPLE = (
+    Path(__file__).resolve().parents[3]
+    / "examples"
+    / ("db12t1073-discrete.json")
 )
 #: Requirements assessor 2 rates differently from assessor 1.
 DISPUTED = 4
@@ -95,8 +96,11 @@ def test_lead_sees_the_agreement_statistics(team):
     a = mc.Assessment.from_path(EXAMPLE)
     b = a.with_ratings(
         {
-            r.requirement: {"full": "most", "most": "partial",
-                            "partial": "none"}[r.rating]
+            r.requirement: {
+                "full": "most",
+                "most": "partial",
+                "partial": "none",
+            }[r.rating]
             for r in [e for e in a.ratings if e.rating != "none"][:DISPUTED]
         }
     )
@@ -132,7 +136,8 @@ def test_consolidated_assessment_reports(team, tmp_path):
     assert (0, "passed") == (
         lead.locator("#provisional").count(),
         re.search(
-            r"odd_assessor_team: (\w+)", lead.locator("#validators").inner_text()
+            r"odd_assessor_team: (\w+)",
+            lead.locator("#validators").inner_text(),
         ).group(1),
     )
 
@@ -157,7 +162,9 @@ def test_later_writer_is_told_of_a_conflict(browser, server, web):
         kept = s.scalar(
             sa.select(Rating.rating).where(
                 Rating.requirement
-                == p.locator("form.req").first.get_attribute("data-requirement")
+                == p.locator("form.req").first.get_attribute(
+                    "data-requirement"
+                )
             )
         )
 

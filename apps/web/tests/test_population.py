@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from maturity_web.models import Organisation
 
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / (
-    "db12t1073-discrete.json"
+EXAMPLE = (
+    Path(__file__).resolve().parents[3]
+    / "examples"
+    / ("db12t1073-discrete.json")
 )
 REGIONS = ("天津", "天津", "北京")
 
@@ -37,7 +38,9 @@ def _client(server, email):
             "csrf_token": token.group(1),
         },
     )
-    return c, re.search(r'csrf_token" value="([^"]+)"', c.get("/").text).group(1)
+    return c, re.search(r'csrf_token" value="([^"]+)"', c.get("/").text).group(
+        1
+    )
 
 
 def _variants():
@@ -128,11 +131,18 @@ def test_serve_starts_on_sqlite_in_the_working_directory(tmp_path):
     """`maturity-web serve` with no options makes its SQLite file and asks
     the first visitor for the setup code it prints."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k != "MATURITY_WEB_DATABASE_URL"}
+    env = {
+        k: v for k, v in os.environ.items() if k != "MATURITY_WEB_DATABASE_URL"
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "maturity_web.cli", "serve", "--port",
-         str(port)],
+        [
+            sys.executable,
+            "-m",
+            "maturity_web.cli",
+            "serve",
+            "--port",
+            str(port),
+        ],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
@@ -143,9 +153,11 @@ def test_serve_starts_on_sqlite_in_the_working_directory(tmp_path):
         lines = [proc.stdout.readline(), proc.stdout.readline()]
         for _ in range(100):
             try:
-                body = urllib.request.urlopen(  # noqa: S310 -- localhost
-                    f"http://127.0.0.1:{port}/"
-                ).read().decode()
+                body = (
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/")
+                    .read()
+                    .decode()
+                )
                 break
             except OSError:
                 time.sleep(0.1)
@@ -165,8 +177,15 @@ def test_create_admin_then_log_in(tmp_path):
     """`maturity-web create-admin` makes an administrator who can log in."""
     url = "sqlite:///" + str(tmp_path / "w.sqlite3")
     done = subprocess.run(
-        [sys.executable, "-m", "maturity_web.cli", "create-admin",
-         "boss@body.example", "--database-url", url],
+        [
+            sys.executable,
+            "-m",
+            "maturity_web.cli",
+            "create-admin",
+            "boss@body.example",
+            "--database-url",
+            url,
+        ],
         env={**os.environ, "MATURITY_WEB_ADMIN_PASSWORD": "a long password"},
         capture_output=True,
         text=True,
@@ -178,8 +197,11 @@ def test_create_admin_then_log_in(tmp_path):
     token = re.search(r'csrf_token" value="([^"]+)"', c.get("/login").text)
     r = c.post(
         "/login",
-        data={"email": "boss@body.example", "password": "a long password",
-              "csrf_token": token.group(1)},
+        data={
+            "email": "boss@body.example",
+            "password": "a long password",
+            "csrf_token": token.group(1),
+        },
     )
 
     assert (0, "/") == (done.returncode, r.location)
@@ -188,8 +210,15 @@ def test_create_admin_then_log_in(tmp_path):
 def test_bad_database_url_is_one_line(tmp_path):
     """An unusable database URL gives one line and exit status 1."""
     done = subprocess.run(
-        [sys.executable, "-m", "maturity_web.cli", "create-admin",
-         "x@y.example", "--database-url", "nosuchdb://x"],
+        [
+            sys.executable,
+            "-m",
+            "maturity_web.cli",
+            "create-admin",
+            "x@y.example",
+            "--database-url",
+            "nosuchdb://x",
+        ],
         capture_output=True,
         text=True,
         check=False,

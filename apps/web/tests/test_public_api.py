@@ -50,8 +50,15 @@ def test_reaches_no_private_attribute_of_the_core(path):
         and node.attr.startswith("_")
         and not node.attr.startswith("__")
         and isinstance(node.value, ast.Name)
-        and node.value.id in ("mc", "maturity_core", "analysis", "batch",
-                              "report", "questionnaire")
+        and node.value.id
+        in (
+            "mc",
+            "maturity_core",
+            "analysis",
+            "batch",
+            "report",
+            "questionnaire",
+        )
     ]
 
     assert [] == private
@@ -59,7 +66,9 @@ def test_reaches_no_private_attribute_of_the_core(path):
 
 def test_every_module_is_checked():
     """The scan sees the service's modules."""
-    assert {"app.py", "service.py", "population.py"} <= {p.name for p in SOURCES}
+    assert {"app.py", "service.py", "population.py"} <= {
+        p.name for p in SOURCES
+    }
 
 
 def test_importing_the_service_uses_only_public_names():
@@ -83,8 +92,8 @@ def test_importing_the_service_uses_only_public_names():
                 and isinstance(node.value, ast.Name)
                 and node.value.id in used
                 and node.attr not in getattr(used[node.value.id], "__all__")
-                and node.attr not in ("analysis", "batch", "report",
-                                      "questionnaire")
+                and node.attr
+                not in ("analysis", "batch", "report", "questionnaire")
             ):
                 missing.append(f"{path.name}: {ast.unparse(node)}")
 

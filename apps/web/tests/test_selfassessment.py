@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / (
-    "db12t1073-discrete.json"
+
+EXAMPLE = (
+    Path(__file__).resolve().parents[3]
+    / "examples"
+    / ("db12t1073-discrete.json")
 )
 PASSWORD = "correct horse battery"
 SETUP_TOKEN = "first-start-code"
@@ -71,9 +74,14 @@ def test_progress_is_kept_across_a_reload(browser, server):
 
     assert ("3", True, "培训记录 2026") == (
         _overall(page),
-        page.locator("form.req").nth(1).locator("input[name=rating]").nth(1)
+        page.locator("form.req")
+        .nth(1)
+        .locator("input[name=rating]")
+        .nth(1)
         .is_checked(),
-        page.locator("form.req").nth(3).locator("textarea[name=evidence]")
+        page.locator("form.req")
+        .nth(3)
+        .locator("textarea[name=evidence]")
         .input_value(),
     )
 
@@ -85,9 +93,10 @@ def test_progress_per_group_counts_each_save(browser, server):
     _rate(page, 0, 0)
     _rate(page, 1, 0)
 
-    assert "2/25" == page.locator(
-        ".group-progress[data-node=personnel]"
-    ).inner_text()
+    assert (
+        "2/25"
+        == page.locator(".group-progress[data-node=personnel]").inner_text()
+    )
 
 
 def _finish(page, tmp_path: Path) -> None:
@@ -135,7 +144,9 @@ def test_report_downloads(browser, server, tmp_path):
             page.click(link)
         info.value.save_as(tmp_path / name)
     pack = mc.load_pack("db12t1073")
-    result = mc.score(pack, mc.Assessment.from_path(tmp_path / "assessment.json"))
+    result = mc.score(
+        pack, mc.Assessment.from_path(tmp_path / "assessment.json")
+    )
 
     expected = report.to_html(report.build_report(pack, result, lang="zh"))
 
@@ -194,9 +205,13 @@ def test_downloaded_assessment_is_the_cli_format(browser, server, tmp_path):
     info.value.save_as(tmp_path / "a.json")
     text = (tmp_path / "a.json").read_text(encoding="utf-8")
 
-    assert text == json.dumps(
-        mc.Assessment.from_dict(json.loads(text)).to_dict(),
-        ensure_ascii=False,
-        indent=2,
-        sort_keys=True,
-    ) + "\n"
+    assert (
+        text
+        == json.dumps(
+            mc.Assessment.from_dict(json.loads(text)).to_dict(),
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )

@@ -76,8 +76,10 @@ UPLOAD_TYPES: dict[str, tuple[str, bytes | None]] = {
         b"PK\x03\x04",
     ),
     ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml"
-        ".document",
+        (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml"
+            ".document"
+        ),
         b"PK\x03\x04",
     ),
     ".txt": ("text/plain", None),
@@ -301,9 +303,7 @@ def login_view() -> Any:
     return render_template("login.html", error=error)
 
 
-bp.add_url_rule(
-    "/login", "login", login_view, methods=["GET", "POST"]
-)
+bp.add_url_rule("/login", "login", login_view, methods=["GET", "POST"])
 
 
 @bp.post("/logout")
@@ -512,9 +512,7 @@ def tailoring_of(s: Session, row: AssessmentRow) -> list[TailoringRow]:
 def scored_sheet(s: Session, row: AssessmentRow) -> Sheet:
     kind = "self" if row.mode == "self" else "consolidated"
     sheet = s.scalar(
-        select(Sheet).where(
-            Sheet.assessment_id == row.id, Sheet.kind == kind
-        )
+        select(Sheet).where(Sheet.assessment_id == row.id, Sheet.kind == kind)
     )
     assert sheet is not None  # noqa: S101 -- made with the assessment
     return sheet
@@ -851,7 +849,7 @@ def rate(aid: int) -> Any:
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         s.rollback()
-        return _conflict(s, sheet, rid, aid, which)
+        return _conflict(s, sheet, rid)
     s.commit()
     saved = s.scalar(
         select(Rating).where(
@@ -871,9 +869,7 @@ def rate(aid: int) -> Any:
     )
 
 
-def _conflict(
-    s: Session, sheet: Sheet, rid: str, aid: int, which: str | None
-) -> Any:
+def _conflict(s: Session, sheet: Sheet, rid: str) -> Any:
     now = s.scalar(
         select(Rating).where(
             Rating.sheet_id == sheet.id, Rating.requirement == rid
@@ -954,7 +950,9 @@ def upload(aid: int) -> Any:
         )
     )
     s.commit()
-    return redirect(request.form.get("back") or url_for("web.assessment", aid=aid))
+    return redirect(
+        request.form.get("back") or url_for("web.assessment", aid=aid)
+    )
 
 
 @bp.get("/assessments/<int:aid>/attachments/<int:att>")
@@ -1054,7 +1052,11 @@ def _final(s: Session, row: AssessmentRow) -> tuple[mc.Pack, mc.Result]:
     try:
         return pack, service.final_result(pack, a)
     except mc.MaturityCoreError as e:
-        abort(Response(render_template("error.html", code=409, message=str(e)), 409))
+        abort(
+            Response(
+                render_template("error.html", code=409, message=str(e)), 409
+            )
+        )
 
 
 @bp.get("/assessments/<int:aid>/result.json")
@@ -1075,7 +1077,11 @@ def assessment_json(aid: int) -> Any:
     s = db()
     row = load_assessment(aid)
     which = request.args.get("sheet")
-    sheet = scored_sheet(s, row) if which is None else writable_sheet(s, row, which)
+    sheet = (
+        scored_sheet(s, row)
+        if which is None
+        else writable_sheet(s, row, which)
+    )
     return _download(
         service.dumps(build(s, row, sheet).to_dict()),
         f"assessment-{aid}.json",
@@ -1089,7 +1095,11 @@ def assessment_xlsx(aid: int) -> Any:
     s = db()
     row = load_assessment(aid)
     which = request.args.get("sheet")
-    sheet = scored_sheet(s, row) if which is None else writable_sheet(s, row, which)
+    sheet = (
+        scored_sheet(s, row)
+        if which is None
+        else writable_sheet(s, row, which)
+    )
     data = service.questionnaire_xlsx(
         service.load(row.pack), build(s, row, sheet), row.lang
     )
@@ -1134,7 +1144,8 @@ def import_file(aid: int) -> Any:
             continue
         if (
             entry.rating is not None
-            and entry.rating not in pack.rubric_of(
+            and entry.rating
+            not in pack.rubric_of(
                 pack.requirements_by_id[entry.requirement]
             ).ids
         ):

@@ -55,9 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     url = database_url(args.database_url)
     try:
-        app = create_app(
-            url, max_upload=int(args.max_upload_mb * 1024 * 1024)
-        )
+        app = create_app(url, max_upload=int(args.max_upload_mb * 1024 * 1024))
     except Exception as e:  # noqa: BLE001 -- one line, no traceback
         print(
             f"maturity-web: cannot open the database {_safe(url)}: "
@@ -70,14 +68,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             getpass.getpass("Password (at least 10 characters): ")
         )
         if len(password) < 10:
-            print("maturity-web: the password needs at least 10 characters",
-                  file=sys.stderr)
+            print(
+                "maturity-web: the password needs at least 10 characters",
+                file=sys.stderr,
+            )
             return 1
         try:
             create_admin(app, args.email, password, args.name or args.email)
         except Exception as e:  # noqa: BLE001 -- one line, no traceback
-            print(f"maturity-web: {args.email}: not created ({type(e).__name__})",
-                  file=sys.stderr)
+            print(
+                f"maturity-web: {args.email}: not created "
+                f"({type(e).__name__}; is the address taken?)",
+                file=sys.stderr,
+            )
             return 1
         print(f"administrator {args.email} created")
         return 0
@@ -86,8 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.config["SESSION_COOKIE_SECURE"] = args.secure_cookies
 
     state = app.extensions["maturity_web"]
-    print(f"maturity-web on http://{args.host}:{args.port}/ "
-          f"(database {_safe(url)})", flush=True)
+    print(
+        f"maturity-web on http://{args.host}:{args.port}/ "
+        f"(database {_safe(url)})",
+        flush=True,
+    )
     if state.setup_token is not None:
         print(
             "First start: open the address above and enter the setup code "

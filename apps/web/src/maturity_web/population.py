@@ -71,10 +71,15 @@ def population_view(
         (node, pack.nodes[node].name.get(lang), mean)
         for node, mean in summary.weakest(view.weakest_level, 5)
     ]
-    for attr, target in (("region", view.regions), ("industry", view.industries)):
+    for attr, target in (
+        ("region", view.regions),
+        ("industry", view.industries),
+    ):
         groups: dict[str, list[int]] = {}
         for i, (_, org) in enumerate(rows):
-            groups.setdefault(getattr(org, attr) or "(not given)", []).append(i)
+            groups.setdefault(getattr(org, attr) or "(not given)", []).append(
+                i
+            )
         for name, index in sorted(groups.items()):
             part = batch.summarise_population(
                 batch.score_many(model, codes[index])

@@ -28,7 +28,9 @@ def dumps(data: Any) -> str:
     JSON text as the ``maturity`` command writes it: sorted keys, two-space
     indent, UTF-8 characters as they are, a final newline.
     """
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return (
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
 
 
 def installed_packs() -> list[dict[str, Any]]:
@@ -133,9 +135,7 @@ def pages(
         by_page[node.id] = page
     for req in reqs:
         chain = [req.node, *pack.ancestors(req.node)]
-        anchor = next(
-            (n for n in chain if pack.depths[n] == depth), chain[-1]
-        )
+        anchor = next((n for n in chain if pack.depths[n] == depth), chain[-1])
         page = by_page.setdefault(
             anchor, Page(0, pack.nodes[anchor], pack.nodes[chain[-1]], [])
         )
@@ -227,7 +227,9 @@ class Live:
     problems: list[str]
 
 
-def live_result(pack: mc.Pack, assessment: mc.Assessment, unrated: int) -> Live:
+def live_result(
+    pack: mc.Pack, assessment: mc.Assessment, unrated: int
+) -> Live:
     """
     The exact result of *assessment*; while requirements are unrated they
     count as the rubric's lowest value (and the page says so).
@@ -238,7 +240,9 @@ def live_result(pack: mc.Pack, assessment: mc.Assessment, unrated: int) -> Live:
         )
     except mc.AssessmentError as e:
         # The pack's validators and the assessment's checks, one by one.
-        return Live(None, unrated, [f"{p.message} ({p.code})" for p in e.problems])
+        return Live(
+            None, unrated, [f"{p.message} ({p.code})" for p in e.problems]
+        )
     except mc.MaturityCoreError as e:
         return Live(None, unrated, [str(e)])
     return Live(result, unrated, [])
@@ -286,7 +290,7 @@ def compare(before: mc.Result, after: mc.Result) -> Any:
 def questionnaire_xlsx(
     pack: mc.Pack, assessment: mc.Assessment, lang: str
 ) -> bytes:
-    """The assessment as the XLSX questionnaire ``maturity template`` writes."""
+    """The assessment as the XLSX questionnaire of ``maturity template``."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "questionnaire.xlsx"
         questionnaire.write_questionnaire(

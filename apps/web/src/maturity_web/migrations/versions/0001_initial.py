@@ -89,7 +89,10 @@ def upgrade() -> None:
             primary_key=True,
         ),
         sa.Column(
-            "user_id", sa.Integer(), sa.ForeignKey("users.id"), primary_key=True
+            "user_id",
+            sa.Integer(),
+            sa.ForeignKey("users.id"),
+            primary_key=True,
         ),
         sa.Column("role", sa.String(20), nullable=False),
     )
