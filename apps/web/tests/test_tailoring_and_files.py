@@ -169,3 +169,20 @@ def test_invalid_rating_is_refused(client):
     )
 
     assert 400 == r.status_code
+
+
+def test_save_never_redirects_to_another_site(client):
+    """A save without JavaScript goes back only to a path of the service."""
+    c, token = client
+    r = c.post(
+        "/assessments/1/rate",
+        data={
+            "requirement": "personnel-skills.deployment.l1",
+            "rating": "full",
+            "version": "0",
+            "back": "//evil.example/",
+            "csrf_token": token,
+        },
+    )
+
+    assert "/assessments/1" == r.location

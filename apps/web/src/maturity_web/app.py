@@ -125,7 +125,7 @@ def create_app(
                 db.rollback()
                 secret = db.get(Setting, "secret_key")
                 assert secret is not None  # noqa: S101 -- created by a peer
-        has_users = db.scalar(select(func.count(User.id))) > 0
+        has_users = (db.scalar(select(func.count(User.id))) or 0) > 0
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret.value,
@@ -863,9 +863,8 @@ def rate(aid: int) -> Any:
             "saved.html", r=saved, v=v, row=row, pack=pack, which=which
         )
     return redirect(
-        request.form.get("back")
-        if safe_next(request.form.get("back"))
-        else url_for("web.assessment", aid=aid)
+        safe_next(request.form.get("back"))
+        or url_for("web.assessment", aid=aid)
     )
 
 
@@ -951,7 +950,8 @@ def upload(aid: int) -> Any:
     )
     s.commit()
     return redirect(
-        request.form.get("back") or url_for("web.assessment", aid=aid)
+        safe_next(request.form.get("back"))
+        or url_for("web.assessment", aid=aid)
     )
 
 
@@ -1202,7 +1202,7 @@ def consolidation(aid: int) -> Any:
     if row.mode != "external" or not is_lead(s, row, user):
         abort(403)
     pack = service.load(row.pack)
-    sheets = s.execute(
+    rows = s.execute(
         select(Sheet, User)
         .join(User, User.id == Sheet.owner)
         .where(Sheet.assessment_id == row.id, Sheet.kind == "assessor")
@@ -1211,7 +1211,7 @@ def consolidation(aid: int) -> Any:
     # Assessors who have rated nothing yet are left out.
     sheets = [
         (sh, u)
-        for sh, u in sheets
+        for sh, u in rows
         if any(r.rating is not None for r in sheet_ratings(s, sh).values())
     ]
     assessments = [build(s, row, sh, one=u.name) for sh, u in sheets]

@@ -35,7 +35,8 @@ def new_token() -> str:
 
 
 def current_user() -> User | None:
-    return g.get("user")
+    user: User | None = g.get("user")
+    return user
 
 
 def login_required(view: F) -> F:
