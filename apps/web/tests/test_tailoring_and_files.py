@@ -186,3 +186,26 @@ def test_save_never_redirects_to_another_site(client):
     )
 
     assert "/assessments/1" == r.location
+
+
+def test_users_page_is_the_administrators(client):
+    """An organisation user gets 403 on user management."""
+    c, _ = client
+
+    assert 403 == c.get("/admin/users").status_code
+
+
+def test_no_assessment_for_another_organisation(client, server):
+    """An organisation user cannot create an assessment for another one."""
+    c, token = client
+    server.add_user("z@other.example", "organisation", "Org Z")
+    r = c.post(
+        "/assessments",
+        data={
+            "organisation_id": "2",
+            "pack": "db12t1073",
+            "csrf_token": token,
+        },
+    )
+
+    assert 403 == r.status_code
