@@ -23,14 +23,20 @@ from maturity_core import analysis, questionnaire, report
 ROOT = "$root"
 
 
-def dumps(data: Any) -> str:
-    """
-    JSON text as the ``maturity`` command writes it: sorted keys, two-space
-    indent, UTF-8 characters as they are, a final newline.
-    """
-    return (
-        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    )
+try:
+    # The writer of the ``maturity`` command, public from core 0.2 on.
+    from maturity_core.io import dumps as dumps  # noqa: PLC0414 -- re-export
+except ImportError:  # a core without maturity_core.io
+
+    def dumps(data: Any) -> str:
+        """
+        JSON text as the ``maturity`` command writes it: sorted keys,
+        two-space indent, UTF-8 characters as they are, a final newline.
+        """
+        return (
+            json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+            + "\n"
+        )
 
 
 def installed_packs() -> list[dict[str, Any]]:
