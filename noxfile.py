@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 from pathlib import Path
 
 import nox
@@ -75,13 +76,23 @@ def tests(session: nox.Session) -> None:
     """Run the core's, every pack's and the web service's tests."""
     _install(session, "tests", web=True)
     env = {}
-    if "MATURITY_WEB_TEST_DATABASE_URL" not in os.environ and (
-        POSTGRES_URL_FILE.exists()
-    ):
-        env["MATURITY_WEB_TEST_DATABASE_URL"] = (
-            POSTGRES_URL_FILE.read_text().strip()
-        )
+    url = _postgres_test_url()
+    if "MATURITY_WEB_TEST_DATABASE_URL" not in os.environ and url:
+        env["MATURITY_WEB_TEST_DATABASE_URL"] = url
     session.run("pytest", *session.posargs, env=env)
+
+
+def _postgres_test_url() -> str | None:
+    """The test server's URL if tools/system_deps.py started one that runs."""
+    if not POSTGRES_URL_FILE.exists():
+        return None
+    url = POSTGRES_URL_FILE.read_text().strip()
+    host, _, port = url.split("@", 1)[-1].split("/", 1)[0].partition(":")
+    try:
+        with socket.create_connection((host, int(port or 5432)), timeout=2):
+            return url
+    except (OSError, ValueError):
+        return None
 
 
 @nox.session(default=False)
