@@ -1,6 +1,6 @@
 """
 Reports of a scored assessment: Markdown, self-contained HTML and radar
-charts.  Charts need the ``report`` extra (matplotlib, mplfonts)::
+charts.  Charts and HTML need the ``report`` extra (matplotlib)::
 
     >>> from maturity_core import report
     >>> r = report.build_report(pack, result)  # doctest: +SKIP
@@ -9,11 +9,11 @@ charts.  Charts need the ``report`` extra (matplotlib, mplfonts)::
 
 from __future__ import annotations
 
+from ._fonts import font_subset
 from ._report import (
     NodeDiagnosis,
     Report,
     build_report,
-    font_subset,
     population_radar_png,
     radar_png,
     to_html,
