@@ -1,15 +1,18 @@
 """
-Reports of a scored assessment: Markdown, self-contained HTML and radar
-charts.  Charts and HTML need the ``report`` extra (matplotlib)::
+Reports of a scored assessment: Markdown, self-contained HTML, PDF and
+radar charts.  Charts and HTML need the ``report`` extra (matplotlib), PDF
+also the ``pdf`` extra (WeasyPrint)::
 
     >>> from maturity_core import report
     >>> r = report.build_report(pack, result)  # doctest: +SKIP
     >>> html = report.to_html(r)  # doctest: +SKIP
+    >>> pdf = report.to_pdf(r)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 from ._fonts import font_subset
+from ._pdf import to_pdf
 from ._report import (
     NodeDiagnosis,
     Report,
@@ -30,4 +33,5 @@ __all__ = [
     "radar_png",
     "to_html",
     "to_markdown",
+    "to_pdf",
 ]
