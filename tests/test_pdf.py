@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
 
 import maturity_core as mc
+from maturity_core.cli import run
 from maturity_core.report._pdf import print_html
 
 
@@ -187,3 +190,52 @@ class TestPrintHtml:
 
         assert "size:A4" in page
         assert "counter(page) ' / ' counter(pages)" in page
+
+
+class TestCommand:
+    def test_writes_the_pdf(self, tmp_path):
+        """`maturity report --format pdf -o FILE` writes a PDF."""
+        out = tmp_path / "report.pdf"
+
+        status = run(
+            ["report", EXAMPLE, "--format", "pdf", "-o", str(out)],
+            io.StringIO(),
+            io.StringIO(),
+        )
+
+        assert 0 == status
+        assert out.read_bytes().startswith(b"%PDF-")
+        assert 19 == len(PdfReader(out).pages)
+
+    def test_needs_an_output_file(self):
+        """A PDF is not written to stdout: without -o it is a usage error."""
+        err = io.StringIO()
+
+        status = run(["report", EXAMPLE, "--format", "pdf"], io.StringIO(), err)
+
+        assert 2 == status
+        assert "needs -o FILE" in err.getvalue()
+
+    def test_missing_engine_is_one_line(self, tmp_path):
+        """Without WeasyPrint: exit 1, one line naming the extra, no file."""
+        out = tmp_path / "report.pdf"
+        code = (
+            "import sys; sys.modules['weasyprint'] = None\n"
+            "from maturity_core.cli import main\n"
+            f"sys.argv = ['maturity', 'report', {EXAMPLE!r}, '--format', "
+            f"'pdf', '-o', {str(out)!r}]\n"
+            "main()"
+        )
+
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+        )
+
+        assert 1 == done.returncode
+        assert 1 == len(done.stderr.splitlines())
+        assert "pip install 'maturity-core[pdf]'" in done.stderr
+        assert not out.exists()

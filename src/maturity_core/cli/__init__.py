@@ -164,11 +164,13 @@ def _parser(  # noqa: PLR0915 -- one declaration per option
 
     p = sub.add_parser(
         "report",
-        help="diagnostic report: Markdown, self-contained HTML or JSON",
+        help="diagnostic report: Markdown, self-contained HTML, PDF or JSON",
     )
     p.add_argument("assessment", type=Path)
     _pack_options(p)
-    p.add_argument("--format", choices=("md", "html", "json"), default="md")
+    p.add_argument(
+        "--format", choices=("md", "html", "pdf", "json"), default="md"
+    )
     _lang_option(p)
     p.add_argument("--target", type=int, help="plan target level")
     p.add_argument(
@@ -695,6 +697,8 @@ def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
         _emit(_jsonio.dumps(report.to_dict()), args.output, stdout)
     elif args.format == "html":
         _emit(to_html(report), args.output, stdout)
+    elif args.format == "pdf":
+        _report_pdf(report, args.output)
     else:
         chart = None
         if args.output is not None:
@@ -704,6 +708,16 @@ def _cmd_report(args: argparse.Namespace, stdout: IO[str]) -> int:
             chart = chart_path.name
         _emit(to_markdown(report, chart=chart), args.output, stdout)
     return EXIT_OK
+
+
+def _report_pdf(report: Any, output: Path | None) -> None:
+    """``report --format pdf``: a PDF is binary, so it is written to -o."""
+    if output is None:
+        msg = "report --format pdf needs -o FILE (a PDF is not text)"
+        raise _UsageError(msg)
+    from maturity_core.report._pdf import to_pdf  # noqa: PLC0415
+
+    _jsonio.write_bytes_atomic(output, to_pdf(report))
 
 
 def _chart_path(output: Path) -> Path:
