@@ -1,9 +1,10 @@
 """Install the system programs the test suite uses for real.
 
-Chromium (headless) renders the HTML report in a test. On Debian or Ubuntu
-as root this installs the distribution's package; elsewhere it says what
-to install and exits 0, and the one test that needs a browser is skipped
-with that reason (under CI it fails instead).
+Chromium (headless) renders the HTML report in tests, and WeasyPrint,
+which prints PDF reports, loads the Pango library. On Debian or Ubuntu as
+root this installs the distribution's packages; elsewhere it says what to
+install and exits 0, and the tests that need a browser are skipped with
+that reason (under CI they fail instead).
 
     python3 tools/system_deps.py
 """
@@ -14,13 +15,16 @@ import os
 import shutil
 import subprocess
 import sys
+from ctypes.util import find_library
 
 
 PACKAGES = {"chromium": "chromium"}
+LIBRARIES = {"pango-1.0": "libpango-1.0-0", "pangoft2-1.0": "libpangoft2-1.0-0"}
 
 
 def main() -> int:
     missing = [pkg for cmd, pkg in PACKAGES.items() if not shutil.which(cmd)]
+    missing += [pkg for lib, pkg in LIBRARIES.items() if not find_library(lib)]
     if not missing:
         print("system dependencies: present")
         return 0
@@ -29,7 +33,7 @@ def main() -> int:
         print(
             "system dependencies: install "
             + ", ".join(missing)
-            + " with your package manager to run the browser test",
+            + " with your package manager to run the browser and PDF tests",
             file=sys.stderr,
         )
         return 0
