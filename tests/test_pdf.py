@@ -3,12 +3,15 @@ numbers, contents, bookmarks, embedded fonts and selectable CJK text."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 import maturity_core as mc
@@ -163,6 +166,19 @@ class TestText:
 
 
 class TestPrintHtml:
+    @pytest.mark.property
+    @given(st.lists(st.text(min_size=1, max_size=20), max_size=8))
+    def test_contents_list_every_section_once_in_order(self, titles):
+        """Law: one contents entry per section heading, in order, each
+        linking to a distinct id that its heading carries."""
+        body = "".join(f"<h2>{html.escape(t)}</h2>" for t in titles)
+        page = print_html(f"<body><h1>T</h1>{body}</body>", "en")
+        links = re.findall(r"<li class='h2'><a href='#([^']*)'>", page)
+
+        assert len(titles) == len(links) == len(set(links))
+        for ident, title in zip(links, titles, strict=True):
+            assert f"<h2 id='{ident}'>{html.escape(title)}</h2>" in page
+
     def test_sections_get_ids_and_contents_entries(self):
         """Each <h2> gets an id and a contents entry linking to it."""
         page = print_html(
