@@ -3,7 +3,8 @@
 The font is Noto Sans CJK SC Regular (SIL Open Font License 1.1) cut to
 the characters a report is likely to contain:
 
-- Latin, general punctuation, arrows, mathematical operators and shapes;
+- Latin, Greek, Cyrillic, general punctuation, arrows, mathematical
+  operators, block elements, shapes, symbols and dingbats;
 - CJK symbols and punctuation, half- and full-width forms;
 - every character of GB 2312 (the 6,763 hanzi of everyday simplified
   Chinese and its symbols), enumerated from Python's own codec;
@@ -14,8 +15,9 @@ A character outside this set (a rare hanzi in an organisation's name, say)
 is drawn by the reader's own fonts: pages list system CJK fonts after the
 embedded one, and charts fall back to any CJK font matplotlib finds.
 
-The subset is renamed (family "Noto Sans CJK SC Subset"), as the licence
-asks of a modified version, and written with its licence beside it.
+The subset is renamed (family "Noto Sans CJK SC Subset") and written to
+src/maturity_core/report/fonts/, beside its licence (fonts/LICENSE, the
+SIL OFL 1.1 with the original's copyright notice).
 
     python3 tools/build_cjk_font.py \
         /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
@@ -55,8 +57,10 @@ RANGES = (
     (0x2200, 0x22FF),  # mathematical operators
     (0x2460, 0x24FF),  # enclosed alphanumerics
     (0x2500, 0x257F),  # box drawing
+    (0x2580, 0x259F),  # block elements
     (0x25A0, 0x25FF),  # geometric shapes
     (0x2600, 0x26FF),  # miscellaneous symbols
+    (0x2700, 0x27BF),  # dingbats (check marks, crosses)
     (0x3000, 0x303F),  # CJK symbols and punctuation
     (0xFE30, 0xFE4F),  # CJK compatibility forms
     (0xFF00, 0xFFEF),  # half- and full-width forms
