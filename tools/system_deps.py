@@ -3,8 +3,8 @@
 Chromium (headless) renders the HTML report and drives the web service's
 browser tests; LibreOffice Calc (headless) recalculates a questionnaire's
 progress formulas (``libreoffice-calc`` without recommends installs in
-about two minutes); PostgreSQL serves the web service's tests on a real
-server.
+about two minutes); WeasyPrint, which prints PDF reports, loads the Pango
+library; PostgreSQL serves the web service's tests on a real server.
 On Debian or Ubuntu as root this installs the distribution's packages
 (apt's output goes to a log file; one line says what happened); elsewhere
 it says what to install and exits 0, and the tests that need them are
@@ -28,6 +28,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from ctypes.util import find_library
 from pathlib import Path
 
 
@@ -41,6 +42,8 @@ PACKAGES = {
     "soffice": "libreoffice-calc",
     "pg_ctl": "postgresql",
 }
+#: Debian package per shared library the tests load.
+LIBRARIES = {"pango-1.0": "libpango-1.0-0", "pangoft2-1.0": "libpangoft2-1.0-0"}
 
 
 def _pg_bin(name: str) -> str | None:
@@ -61,6 +64,7 @@ def _present(cmd: str) -> bool:
 
 def install() -> None:
     missing = [pkg for cmd, pkg in PACKAGES.items() if not _present(cmd)]
+    missing += [pkg for lib, pkg in LIBRARIES.items() if not find_library(lib)]
     if not missing:
         print("system dependencies: present")
         return
@@ -69,8 +73,8 @@ def install() -> None:
         print(
             "system dependencies: install "
             + ", ".join(missing)
-            + " with your package manager to run the browser, spreadsheet "
-            "and PostgreSQL tests",
+            + " with your package manager to run the browser, PDF, "
+            "spreadsheet and PostgreSQL tests",
             file=sys.stderr,
         )
         return

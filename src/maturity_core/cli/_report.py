@@ -1,4 +1,4 @@
-"""The report command: a diagnostic report as Markdown, HTML or JSON."""
+"""The report command: a diagnostic report as Markdown, HTML, PDF or JSON."""
 
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ def report(args: argparse.Namespace) -> Outcome:
         return Outcome(document=dumps(built.to_dict()))
     if args.format == "html":
         return Outcome(document=to_html(built))
+    if args.format == "pdf":
+        return report_pdf(built, args.output)
     chart = None
     if args.output is not None:
         chart_path = chart_path_of(args.output)
@@ -49,6 +51,15 @@ def report(args: argparse.Namespace) -> Outcome:
         write_bytes(chart_path, radar_png(built))
         chart = chart_path.name
     return Outcome(document=to_markdown(built, chart=chart))
+
+
+def report_pdf(built: mc.report.Report, output: Path | None) -> Outcome:
+    """A PDF is binary, so it is written to -o, never to standard output."""
+    if output is None:
+        msg = "report --format pdf needs -o FILE (a PDF is not text)"
+        raise UsageError(msg)
+    write_bytes(output, mc.report.to_pdf(built))
+    return Outcome()
 
 
 def chart_path_of(output: Path) -> Path:

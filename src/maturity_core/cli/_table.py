@@ -131,12 +131,14 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "report",
-        "diagnostic report: Markdown, self-contained HTML or JSON",
+        "diagnostic report: Markdown, self-contained HTML, PDF or JSON",
         _report.report,
         (
             ASSESSMENT,
             *PACK_OPTIONS,
-            option("--format", choices=("md", "html", "json"), default="md"),
+            option(
+                "--format", choices=("md", "html", "pdf", "json"), default="md"
+            ),
             LANG,
             option("--target", type=int, help="plan target level"),
             option(

@@ -17,8 +17,9 @@ from maturity_core._format import decimal
 from maturity_core._model import Pack
 from maturity_core.exceptions import MaturityCoreError
 
+from ._fonts import cjk_font as _cjk_font
 from ._messages import message
-from ._report import Report, _cjk_font
+from ._report import Report
 
 
 def heat_colour(value: Fraction) -> str:

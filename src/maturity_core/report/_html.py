@@ -14,6 +14,7 @@ from collections.abc import Callable
 from maturity_core._format import decimal, exact
 
 from ._charts import heat_colour, radar_png
+from ._fonts import css_font_stack, font_subset
 from ._messages import message
 from ._render import (
     cover_rows,
@@ -24,7 +25,7 @@ from ._render import (
     more,
     rating_change,
 )
-from ._report import Report, RequirementLine, font_subset
+from ._report import Report, RequirementLine
 
 
 e = html.escape
@@ -33,7 +34,7 @@ _CSS = """
 @font-face{font-family:'ReportCJK';src:url(data:font/otf;base64,@@FONT@@)
  format('opentype')}
 *{box-sizing:border-box}
-body{font-family:'ReportCJK',sans-serif;margin:0 auto;padding:1.5em 2em;
+body{font-family:@@FAMILY@@;margin:0 auto;padding:1.5em 2em;
  max-width:1200px;line-height:1.6;color:#222;overflow-wrap:anywhere}
 h1{font-size:1.9em;margin:.4em 0 .8em}
 h2{font-size:1.4em;border-bottom:2px solid #2a5d9f;padding-bottom:.2em;
@@ -404,7 +405,7 @@ def to_html(report: Report) -> str:
         f"<footer><p><i>{e(message('disclaimer', lang))}</i></p></footer>",
         "</body></html>",
     ]
-    page = "\n".join(parts)
+    page = "\n".join(parts).replace("@@FAMILY@@", css_font_stack(), 1)
     # Embed the CJK glyphs the page uses, so it renders offline anywhere.
     font = base64.b64encode(font_subset(page)).decode("ascii")
     return page.replace("@@FONT@@", font, 1)

@@ -14,7 +14,6 @@ come from one data structure, also available as JSON.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -29,7 +28,7 @@ from maturity_core._semantics import ratings_of
 from maturity_core._text import is_language_tag
 from maturity_core.analysis._gaps import Gap, GapAnalysis, gap_analysis
 from maturity_core.analysis._plan import Plan, improvement_plan
-from maturity_core.exceptions import MaturityCoreError, ScoringError
+from maturity_core.exceptions import ScoringError
 
 from ._messages import join, message
 
@@ -1090,60 +1089,3 @@ def _appendix(ctx: _Context) -> tuple[AppendixGroup, ...]:
         for nid in order
         if nid in groups
     )
-
-
-# ---------------------------------------------------------------------------
-# Chart
-
-
-def _font_path() -> Any:
-    try:
-        import mplfonts  # noqa: PLC0415
-    except ImportError:  # pragma: no cover -- exercised without the extra
-        msg = "reports need pip install 'maturity-core[report]'"
-        raise MaturityCoreError(msg) from None
-    from pathlib import Path  # noqa: PLC0415
-
-    return (
-        Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    )
-
-
-def font_subset(text: str) -> bytes:
-    """
-    Noto Sans CJK SC reduced to the characters of *text* (OpenType), so a
-    page can embed the font it needs and render anywhere, offline.
-
-    .. versionadded:: 0.1.0
-    """
-    from fontTools import subset  # noqa: PLC0415 -- comes with matplotlib
-    from fontTools.ttLib import TTFont  # noqa: PLC0415
-
-    options = subset.Options()
-    options.name_IDs = ["*"]
-    options.drop_tables += ["GSUB", "GPOS"]
-    font = TTFont(str(_font_path()))
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text))))
-    subsetter.subset(font)
-    buf = io.BytesIO()
-    font.save(buf)
-    return buf.getvalue()
-
-
-def _cjk_font() -> Any:
-    """Register a CJK font with matplotlib and return its properties."""
-    from matplotlib import font_manager  # noqa: PLC0415
-
-    try:
-        import mplfonts  # noqa: PLC0415
-    except ImportError:  # pragma: no cover -- exercised without the extra
-        msg = "reports need pip install 'maturity-core[report]'"
-        raise MaturityCoreError(msg) from None
-    from pathlib import Path  # noqa: PLC0415
-
-    path = (
-        Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    )
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path))
