@@ -57,9 +57,9 @@ def test_every_gb2312_hanzi_has_a_glyph(cmap):
 
 def test_every_report_label_has_a_glyph(cmap):
     """The report's message catalogue is fully covered."""
-    from maturity_core.report._report import _LABELS
+    from maturity_core.report._messages import _EN, _ZH
 
-    text = "".join(zh + en for zh, en in _LABELS.values())
+    text = "".join([*_EN.values(), *_ZH.values()])
 
     assert set() == {ch for ch in text if ord(ch) not in cmap}
 
