@@ -107,6 +107,7 @@ def run(
         stderr.write("maturity: error: a command is required\n")
         return EXIT_USAGE
     command: Command = args.command_entry
+    _format_from_suffix(command, args, sys.argv[1:] if argv is None else argv)
     try:
         with command_files():
             check_outputs(*_named_files(command, args))
@@ -119,6 +120,46 @@ def run(
     except MaturityCoreError as e:
         stderr.write(f"maturity: error: {printable(str(e))}\n")
         return EXIT_INVALID
+
+
+#: The format a file's suffix names, for commands with ``--format``.
+_SUFFIX_FORMATS = {
+    ".json": "json",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".txt": "text",
+}
+
+
+def _format_from_suffix(
+    command: Command, args: argparse.Namespace, argv: Sequence[str]
+) -> None:
+    """
+    Without ``--format``, the suffix of the output file chooses the format
+    when it names one the command offers: ``-o report.html`` writes HTML,
+    ``-o result.json`` JSON.  An explicit ``--format`` always wins.
+    """
+    given = any(
+        len(flag) >= len("--fo") and "--format".startswith(flag)
+        for flag in (str(token).split("=", 1)[0] for token in argv)
+    )
+    target = getattr(args, command.output, None) if command.output else None
+    if given or not isinstance(target, Path):
+        return
+    fmt = _SUFFIX_FORMATS.get(target.suffix.lower())
+    choices = next(
+        (
+            dict(opt.settings).get("choices", ())
+            for opt in command.options
+            if "--format" in opt.flags
+        ),
+        (),
+    )
+    if fmt is not None and fmt in choices:
+        args.format = fmt
 
 
 def _write(
