@@ -364,7 +364,14 @@ class TestLayout:
         wb = openpyxl.load_workbook(path)
 
         assert (
-            ["instructions", "ratings", "metadata", "assessors", "tailoring"],
+            [
+                "instructions",
+                "ratings",
+                "metadata",
+                "assessors",
+                "tailoring",
+                "interviews",
+            ],
             "ratings",
         ) == (wb.sheetnames, wb.active.title)
 
@@ -372,7 +379,7 @@ class TestLayout:
         """db12t1073's questionnaire names its sheets in Chinese."""
         path = write_questionnaire(db12, tmp_path / "q.xlsx")
 
-        assert ["填写说明", "评分", "基本信息", "评估人员", "裁剪"] == (
+        assert ["填写说明", "评分", "基本信息", "评估人员", "裁剪", "访谈记录"] == (
             openpyxl.load_workbook(path).sheetnames
         )
 

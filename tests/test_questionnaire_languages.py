@@ -520,6 +520,96 @@ class TestConstrainedCells:
 
 
 # ---------------------------------------------------------------------------
+# Interviews
+
+
+INTERVIEWS = [
+    {
+        "node": "personnel-skills-domain",
+        "time": "2026-10-15 09:00-10:30",
+        "departments": ["人力资源部", "IT"],
+        "interviewees": ["王五"],
+        "assessors": ["张三", "李四"],
+    },
+    {"node": "data-domain", "departments": ["IT"]},
+]
+
+
+class TestInterviews:
+    @pytest.mark.parametrize("lang", ["zh", "en"])
+    def test_interviews_round_trip(
+        self, db12: mc.Pack, tmp_path, lang: str
+    ) -> None:
+        """Interviews of charted nodes read back as they were written."""
+        data = mc.blank_assessment(db12)
+        data["metadata"] = {"interviews": INTERVIEWS}
+        a = mc.Assessment.from_dict(data)
+        path = write_questionnaire(
+            db12, tmp_path / "q.xlsx", assessment=a, lang=lang
+        )
+
+        assert a.to_dict() == read_questionnaire(path).to_dict()
+
+    def test_one_row_per_charted_node_in_scope(
+        self, db12: mc.Pack, tmp_path
+    ) -> None:
+        """The interviews sheet offers each domain of the profile."""
+        path = write_questionnaire(db12, tmp_path / "q.xlsx")
+        profile = db12.get_profile()
+        rows = rows_of(path, 5)
+
+        assert (
+            "节点编号",
+            "名称",
+            "访谈时间",
+            "受访部门",
+            "受访人员",
+            "访谈评估人员",
+        ) == rows[0]
+        assert [
+            n.id for n in db12.nodes_at(2) if n.id in profile.scope
+        ] == [r[0] for r in rows[1:]]
+        assert ("personnel-skills-domain", "能力域: 人员技能") == rows[1][:2]
+
+    def test_an_interview_filled_in_by_hand_reads(
+        self, db12: mc.Pack, tmp_path
+    ) -> None:
+        """Names separated by ';' or '；' are lists; blank rows are none."""
+        path = write_questionnaire(db12, tmp_path / "q.xlsx")
+        set_cells(
+            path,
+            5,
+            {"C2": "10月15日上午", "D2": "人力资源部；IT", "F2": "张三; 李四"},
+        )
+
+        assert [
+            {
+                "node": "personnel-skills-domain",
+                "time": "10月15日上午",
+                "departments": ["人力资源部", "IT"],
+                "assessors": ["张三", "李四"],
+            }
+        ] == read_questionnaire(path).to_dict()["metadata"]["interviews"]
+
+    def test_a_name_with_the_separator_is_refused(
+        self, db12: mc.Pack, tmp_path
+    ) -> None:
+        """A ';' inside a name would split it, so writing refuses it."""
+        data = mc.blank_assessment(db12)
+        data["metadata"] = {
+            "interviews": [{"node": "data-domain", "interviewees": ["A; B"]}]
+        }
+
+        with pytest.raises(mc.AssessmentError) as info:
+            write_questionnaire(
+                db12,
+                tmp_path / "q.xlsx",
+                assessment=mc.Assessment.from_dict(data),
+            )
+        assert "$.metadata.interviews[0].interviewees" == info.value.json_path
+
+
+# ---------------------------------------------------------------------------
 # Grouping and progress
 
 

@@ -26,6 +26,7 @@ _EN: Final = {
     "sheet.metadata": "metadata",
     "sheet.assessors": "assessors",
     "sheet.tailoring": "tailoring",
+    "sheet.interviews": "interviews",
     # Columns of the ratings sheet
     "column.id": "id",
     "column.item": "item",
@@ -46,6 +47,10 @@ _EN: Final = {
     "column.reason": "reason",
     "column.tailoring_node": "tailoring_node",
     "column.tailoring_reason": "tailoring_reason",
+    "column.time": "time",
+    "column.departments": "departments",
+    "column.interviewees": "interviewees",
+    "column.assessors": "assessors",
     # Metadata fields
     "field.pack": "pack",
     "field.pack_version": "pack_version",
@@ -97,6 +102,11 @@ _EN: Final = {
         "give the reason in '{reason}'. Its requirements are then not "
         "rated; leave their ratings blank."
     ),
+    "instructions.step.interviews": (
+        "6. On the sheet '{interviews}', record the interview held for "
+        "each part: the time, and the departments, interviewees and "
+        "assessors, several separated by ';'."
+    ),
     "instructions.step.rows": (
         "Do not change the '{id}' column or the headers, and do not add "
         "or delete rows on '{ratings}'; the rows in bold are the groups "
@@ -125,6 +135,7 @@ _ZH: Final = {
     "sheet.metadata": "基本信息",
     "sheet.assessors": "评估人员",
     "sheet.tailoring": "裁剪",
+    "sheet.interviews": "访谈记录",
     "column.id": "编号",
     "column.item": "评估项",
     "column.level": "等级",
@@ -143,6 +154,10 @@ _ZH: Final = {
     "column.reason": "裁剪理由",
     "column.tailoring_node": "裁剪节点",
     "column.tailoring_reason": "裁剪节点理由",
+    "column.time": "访谈时间",
+    "column.departments": "受访部门",
+    "column.interviewees": "受访人员",
+    "column.assessors": "访谈评估人员",
     "field.pack": "模型包",
     "field.pack_version": "模型包版本",
     "field.profile": "评估类型",
@@ -184,6 +199,10 @@ _ZH: Final = {
         "选择“{yes}”，并在“{reason}”列填写理由。被裁剪部分的要求不再评分，"
         "其评分留空。"
     ),
+    "instructions.step.interviews": (
+        "6. 在“{interviews}”表中记录各部分的访谈：访谈时间，以及受访部门、"
+        "受访人员和评估人员，多个之间用“;”分隔。"
+    ),
     "instructions.step.rows": (
         "请勿修改“{id}”列和表头，也不要在“{ratings}”表中增删行；"
         "加粗的行是模型的分组及其进度。"
@@ -209,6 +228,7 @@ _DE: Final = {
     "sheet.metadata": "Angaben",
     "sheet.assessors": "Bewerter",
     "sheet.tailoring": "Zuschnitt",
+    "sheet.interviews": "Interviews",
     "column.id": "Kennung",
     "column.item": "Punkt",
     "column.level": "Stufe",
@@ -227,6 +247,10 @@ _DE: Final = {
     "column.reason": "Begründung",
     "column.tailoring_node": "ausgenommener Knoten",
     "column.tailoring_reason": "Begründung der Ausnahme",
+    "column.time": "Zeit",
+    "column.departments": "Abteilungen",
+    "column.interviewees": "Befragte",
+    "column.assessors": "Bewertende",
     "field.pack": "Modellpaket",
     "field.pack_version": "Paketversion",
     "field.profile": "Profil",
@@ -272,6 +296,11 @@ _DE: Final = {
         "der für die Organisation nicht gilt: wählen Sie „{yes}“ in "
         "„{tailored}“ und geben Sie die Begründung in „{reason}“ an. Seine "
         "Anforderungen werden dann nicht bewertet; lassen Sie sie leer."
+    ),
+    "instructions.step.interviews": (
+        "6. Halten Sie im Blatt „{interviews}“ die Interviews je Teil fest: "
+        "die Zeit sowie Abteilungen, Befragte und Bewertende, mehrere durch "
+        "„;“ getrennt."
     ),
     "instructions.step.rows": (
         "Ändern Sie weder die Spalte „{id}“ noch die Kopfzeilen, und fügen "

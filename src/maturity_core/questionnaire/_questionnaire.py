@@ -57,6 +57,16 @@ XLSX workbooks have these sheets (named here in English):
     taken out of scope by choosing *yes* in ``tailored`` (a drop-down) and
     giving the reason; a reason without the mark is refused.  A sheet
     without a ``tailored`` column takes every row's node out.
+``interviews``
+    Columns ``node``, ``title``, ``time``, ``departments``,
+    ``interviewees`` and ``assessors``: a row for each node of the charted
+    tier in scope, in tree order, to record the interview held for it
+    (the assessment's interviews of a node fill its rows; interviews of
+    other nodes follow).  The last three hold names separated by ``;``
+    (or ``；``).  A row with only its node and title is an interview not
+    held and is not read.  The metadata fields ``report_number``,
+    ``assessing_body``, ``scope``, ``start_date`` and ``end_date`` are
+    not carried by questionnaires.
 
 CSV questionnaires (UTF-8 with a byte-order mark, so Excel shows Chinese
 correctly) have one sheet, so the rest travels in extra columns:
@@ -73,7 +83,9 @@ Reading back gives one rating per row, in row order, with its ``id``,
 ``node`` the pack puts the requirement under.  So the round trip is exact
 for assessments that list each in-scope requirement once, in tree order,
 with its node and level, as :func:`blank_assessment` makes them, and
-(in XLSX) tailor nodes in tree order.  Not carried exactly:
+(in XLSX) tailor nodes in tree order and list interviews in the order of
+their charted nodes.  CSV questionnaires carry no interviews.  Not
+carried exactly:
 
 * structured evidence (a list, or with method, date or owner) is
   flattened to text, one line per item;
@@ -112,6 +124,8 @@ from maturity_core import _files, _jsonio
 from maturity_core._assessment import (
     ASSESSMENT_FORMAT,
     Assessment,
+    AssessmentMetadata,
+    Interview,
     RatingEntry,
     iter_assessment_problems,
 )
@@ -184,9 +198,28 @@ _TEXT_FIELDS = ("organisation", "notes")
 _CSV_REPEATED = ("pack", "pack_version", "profile")
 _CSV_FIRST_ROW = ("rule", "organisation", "date", "mode", "assessors", "notes")
 _CSV_TAILORING = ("tailoring_node", "tailoring_reason")
-_SHEETS = ("instructions", "ratings", "metadata", "assessors", "tailoring")
+_SHEETS = (
+    "instructions",
+    "ratings",
+    "metadata",
+    "assessors",
+    "tailoring",
+    "interviews",
+)
 #: The sheets whose cells are read.
-_READ_SHEETS = ("ratings", "metadata", "assessors", "tailoring")
+_READ_SHEETS = ("ratings", "metadata", "assessors", "tailoring", "interviews")
+#: The columns of the interviews sheet; the last three hold lists.
+_INTERVIEW_COLUMNS = (
+    "node",
+    "title",
+    "time",
+    "departments",
+    "interviewees",
+    "assessors",
+)
+_INTERVIEW_LISTS = _INTERVIEW_COLUMNS[3:]
+#: What separates the names in a list cell (ASCII or full-width).
+_LIST_SEPARATOR = re.compile("[;；]")
 #: The columns of the assessors and tailoring sheets.
 _ASSESSOR_COLUMNS = ("name", "role")
 _TAILORING_COLUMNS = ("node", "title", "tailored", "reason")
@@ -272,6 +305,8 @@ class _Raw:
     problems: list[Problem] = attrs.Factory(list)
     #: Rows of the assessors sheet (``None``: the file has none).
     assessors: list[dict[str, tuple[Any, _Cell]]] | None = None
+    #: Rows of the interviews sheet.
+    interviews: list[dict[str, tuple[Any, _Cell]]] = attrs.Factory(list)
     #: The catalogue language the headers are written in, if one.
     lang: str | None = None
 
@@ -488,16 +523,20 @@ def _aliases(keys: Mapping[str, str]) -> Mapping[str, str]:
 
 
 _SHEET_NAMES = _aliases({s: f"sheet.{s}" for s in _SHEETS})
-_HEADER_NAMES = _aliases(
-    {
-        **{c: f"column.{c}" for c in _RATING_COLUMNS},
-        **{c: f"column.{c}" for c in ("field", "value")},
-        **{c: f"column.{c}" for c in _ASSESSOR_COLUMNS},
-        **{c: f"column.{c}" for c in _TAILORING_COLUMNS},
-        **{c: f"column.{c}" for c in _CSV_TAILORING},
-        **{f: f"field.{f}" for f in METADATA_FIELDS},
-    }
-)
+_HEADER_NAMES = {
+    **_aliases(
+        {
+            **{c: f"column.{c}" for c in _RATING_COLUMNS},
+            **{c: f"column.{c}" for c in ("field", "value")},
+            **{c: f"column.{c}" for c in _ASSESSOR_COLUMNS},
+            **{c: f"column.{c}" for c in _TAILORING_COLUMNS},
+            **{c: f"column.{c}" for c in _CSV_TAILORING},
+            **{c: f"column.{c}" for c in _INTERVIEW_COLUMNS[2:]},
+        }
+    ),
+    # The field named "assessors" is also a column of the interviews.
+    **_aliases({f: f"field.{f}" for f in METADATA_FIELDS}),
+}
 _FIELD_NAMES = _aliases({f: f"field.{f}" for f in METADATA_FIELDS})
 _MODE_NAMES = _aliases({m: f"mode.{m}" for m in _MODES})
 _ROLE_NAMES = _aliases({r: f"role.{r}" for r in _ROLES})
@@ -615,6 +654,9 @@ class _Sheet:
     #: The pack's profiles, and the level rules it names.
     profiles: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
+    #: The interviews sheet's rows: (node, "tier: name", time, the three
+    #: lists each in one cell).
+    interviews: tuple[tuple[str | None, ...], ...] = ()
 
     @classmethod
     def build(  # noqa: PLR0913 -- the arguments of write_questionnaire
@@ -702,6 +744,7 @@ class _Sheet:
             title=pack.title.get(lang),
             profiles=tuple(pack.profiles),
             rules=pack.method.rules or (pack.method.rule,),
+            interviews=_interview_rows(pack, profile, meta, lang),
         )
 
     @staticmethod
@@ -741,6 +784,60 @@ class _Sheet:
         if column in self.tiers:
             return self.tier_names[self.tiers.index(column)]
         return _header_text(column, self.lang)
+
+
+def _interview_rows(
+    pack: Pack,
+    profile: Profile,
+    meta: AssessmentMetadata | None,
+    lang: str,
+) -> tuple[tuple[str | None, ...], ...]:
+    """
+    One row per node of the charted tier in scope, in tree order: its
+    interviews, or a blank row to fill in; then the interviews of other
+    nodes, in their order.
+    """
+    held: dict[str, list[Interview]] = {}
+    for interview in meta.interviews if meta is not None else ():
+        held.setdefault(interview.node, []).append(interview)
+    for i, interview in enumerate(meta.interviews if meta is not None else ()):
+        for key in _INTERVIEW_LISTS:
+            if any(_LIST_SEPARATOR.search(v) for v in getattr(interview, key)):
+                raise AssessmentError(
+                    [
+                        Problem(
+                            f"$.metadata.interviews[{i}].{key}",
+                            "a name contains ';', which separates the names "
+                            "in their questionnaire cell",
+                            "unsupported",
+                        )
+                    ]
+                )
+    charted = [
+        n.id for n in pack.nodes_at(pack.chart_depth) if n.id in profile.scope
+    ]
+    order = [*charted, *(n for n in held if n not in charted)]
+    rows: list[tuple[str | None, ...]] = []
+    for node in order:
+        title = (
+            f"{pack.tier(pack.depths[node]).name.get(lang)}: "
+            f"{_shown(pack.nodes[node].name, lang) or node}"
+            if node in pack.nodes
+            else None
+        )
+        rows.extend(
+            (
+                node,
+                title,
+                interview.time,
+                *(
+                    "; ".join(getattr(interview, key)) or None
+                    for key in _INTERVIEW_LISTS
+                ),
+            )
+            for interview in held.get(node) or [Interview(node)]
+        )
+    return tuple(rows)
 
 
 def _csv_text(sheet: _Sheet) -> str:
@@ -1040,12 +1137,22 @@ def _write_xlsx(path: Path, sheet: _Sheet, layout: _Layout) -> None:
     meta = wb.create_sheet(message("sheet.metadata", lang))
     people = wb.create_sheet(message("sheet.assessors", lang))
     tail = wb.create_sheet(message("sheet.tailoring", lang))
+    talks = wb.create_sheet(message("sheet.interviews", lang))
     wb.active = wb.worksheets.index(ws)
     lists = _instructions(guide, sheet, bold, wrap)
     _ratings_sheet(ws, sheet, layout, tail.title, lists)
     _metadata_sheet(meta, sheet, bold, wrap)
     _assessors_sheet(people, sheet, bold, wrap)
     _tailoring_sheet(tail, sheet, layout, bold, wrap)
+    _table(
+        talks,
+        tuple(_header_text(c, lang) for c in _INTERVIEW_COLUMNS),
+        list(sheet.interviews),
+        bold,
+        wrap,
+    )
+    for col, width in zip("ABCDEF", (24, 30, 22, 30, 30, 24), strict=True):
+        talks.column_dimensions[col].width = width
     _write_atomic(path, wb.save)
 
 
@@ -1242,6 +1349,7 @@ def _instructions(
             "sheet.metadata",
             "sheet.assessors",
             "sheet.tailoring",
+            "sheet.interviews",
         )
     }
     words.update(
@@ -1262,7 +1370,14 @@ def _instructions(
     _put(ws, r, 1, message("instructions.pack", lang, title=sheet.title))
     r += 2
     _put(ws, r, 1, message("instructions.steps", lang)).font = bold
-    for step in ("ratings", "evidence", "metadata", "assessors", "tailoring"):
+    for step in (
+        "ratings",
+        "evidence",
+        "metadata",
+        "assessors",
+        "tailoring",
+        "interviews",
+    ):
         r += 1
         text = message(f"instructions.step.{step}", lang, **words)
         _put(ws, r, 1, text).alignment = wrap
@@ -1779,6 +1894,9 @@ def _metadata(
         target[field] = _field_value(field, text)
     if raw.assessors is not None:
         _sheet_assessors(raw, where, meta, problems)
+    interviews = _interviews(raw, where)
+    if interviews:
+        meta["interviews"] = interviews
     if "pack" not in doc:
         cell = raw.fields.get("pack", (None, _Cell(raw.file, "metadata")))[1]
         problems.append(
@@ -1833,6 +1951,38 @@ def _sheet_assessors(
         )
     elif people:
         meta["assessors"] = people
+
+
+def _interviews(
+    raw: _Raw, where: dict[str, _Cell]
+) -> list[dict[str, Any]]:
+    """
+    The interviews sheet's filled-in rows: a row with only its node (and
+    title) is one still to hold, and is left out.
+    """
+    out: list[dict[str, Any]] = []
+    for row in raw.interviews:
+        filled = [
+            c for c in ("time", *_INTERVIEW_LISTS) if c in row
+            and not _blank(row[c][0])
+        ]
+        if not filled:
+            continue
+        base = f"$.metadata.interviews[{len(out)}]"
+        where[base] = row["node"][1]
+        entry: dict[str, Any] = {"node": _word(row["node"][0])}
+        for key, (value, cell) in row.items():
+            where[f"{base}.{key}"] = cell
+            if key == "time" and not _blank(value):
+                entry["time"] = _word(value)
+            elif key in _INTERVIEW_LISTS and not _blank(value):
+                entry[key] = [
+                    name.strip()
+                    for name in _LIST_SEPARATOR.split(_text(value) or "")
+                    if name.strip()
+                ]
+        out.append(entry)
+    return out
 
 
 def _iso_date(text: str) -> str:
@@ -2210,6 +2360,17 @@ def _read_xlsx(path: Path, data: bytes, tiers: tuple[str, ...] | None) -> _Raw:
                 known=_ASSESSOR_COLUMNS,
                 required=("name",),
                 json_path="$.metadata.assessors",
+            )
+        )
+    if "interviews" in title:
+        raw.interviews.extend(
+            _records(
+                path,
+                title["interviews"],
+                sheets["interviews"],
+                known=_INTERVIEW_COLUMNS,
+                required=("node",),
+                json_path="$.metadata.interviews",
             )
         )
     for row in _records(
