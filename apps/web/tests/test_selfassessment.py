@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 
 EXAMPLE = (
@@ -215,3 +219,89 @@ def test_downloaded_assessment_is_the_cli_format(browser, server, tmp_path):
         )
         + "\n"
     )
+
+
+@pytest.fixture(scope="module")
+def finished_pdf(browser, module_server, tmp_path_factory):
+    """
+    A first-time user's finished DB12 assessment and its PDF report
+    downloaded through the browser (made once per database: it is slow).
+    """
+    tmp_path = tmp_path_factory.mktemp("pdf")
+    page = _first_start(browser, module_server)
+    _create_db12(page)
+    _finish(page, tmp_path)
+    with (
+        page.expect_response("**/report.pdf", timeout=180_000) as response,
+        page.expect_download(timeout=180_000) as download,
+    ):
+        page.click("#download-report-pdf")
+    path = tmp_path / "report.pdf"
+    download.value.save_as(path)
+    return SimpleNamespace(
+        page=page,
+        path=path,
+        name=download.value.suggested_filename,
+        headers=response.value.all_headers(),
+    )
+
+
+def test_pdf_report_is_a_pdf_of_several_pages(finished_pdf):
+    """The PDF report downloads as a PDF of more than one page."""
+    from pypdf import PdfReader
+
+    assert (b"%PDF-", True) == (
+        finished_pdf.path.read_bytes()[:5],
+        len(PdfReader(finished_pdf.path).pages) > 1,
+    )
+
+
+def test_pdf_report_names_the_organisation(finished_pdf):
+    """The PDF report's text has the organisation's name."""
+    assert "示例精密机械有限公司" in _pdf_text(finished_pdf.path)
+
+
+def test_pdf_report_names_the_level_reached(finished_pdf):
+    """The PDF report's text has the name of the level the library gives."""
+    import maturity_core as mc
+
+    pack = mc.load_pack("db12t1073")
+    level = mc.score(pack, mc.Assessment.from_path(EXAMPLE)).level
+    assert level is not None
+
+    assert pack.level_name(level).get("zh") in _pdf_text(finished_pdf.path)
+
+
+def test_pdf_report_downloads_under_its_file_name(finished_pdf):
+    """The browser saves the PDF report as report-<id>.pdf."""
+    assert "report-1.pdf" == finished_pdf.name
+
+
+def test_pdf_report_is_served_as_pdf_attachment(finished_pdf):
+    """The PDF is application/pdf, an attachment named by RFC 6266."""
+    assert ("application/pdf", "attachment; filename=report-1.pdf") == (
+        finished_pdf.headers["content-type"],
+        finished_pdf.headers["content-disposition"],
+    )
+
+
+def test_pdf_report_without_weasyprint_says_what_to_install(
+    finished_pdf, monkeypatch
+):
+    """Without WeasyPrint the route answers 503 naming the extra to install."""
+    # WeasyPrint is imported when a PDF is made: None in sys.modules makes
+    # that import fail as if the package were not installed.
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    response = finished_pdf.page.request.get("/assessments/1/report.pdf")
+
+    assert (503, True) == (
+        response.status,
+        "pip install &#39;maturity-core[pdf]&#39;" in response.text(),
+    )
+
+
+@functools.cache
+def _pdf_text(path):
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(path).pages)

@@ -1176,6 +1176,19 @@ def report_html(aid: int) -> Any:
     )
 
 
+@bp.get("/assessments/<int:aid>/report.pdf")
+@login_required
+def report_pdf(aid: int) -> Any:
+    row = load_assessment(aid)
+    pack, result = _final(db(), row)
+    try:
+        data = service.report_pdf(pack, result, row.lang)
+    except service.PdfUnavailableError as e:
+        message = f"The PDF report cannot be made on this server. {e}."
+        return render_template("error.html", code=503, message=message), 503
+    return _download(data, f"report-{aid}.pdf", "application/pdf")
+
+
 @bp.get("/assessments/<int:aid>/radar.png")
 @login_required
 def radar(aid: int) -> Any:
@@ -1315,6 +1328,7 @@ def iter_routes(aid: int, att: int = 1) -> Iterator[tuple[str, str]]:
     yield "GET", f"{base}/questionnaire.xlsx"
     yield "POST", f"{base}/import"
     yield "GET", f"{base}/report.html"
+    yield "GET", f"{base}/report.pdf"
     yield "GET", f"{base}/radar.png"
     yield "GET", f"{base}/consolidation"
     yield "POST", f"{base}/consolidation"

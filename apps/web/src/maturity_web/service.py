@@ -275,6 +275,26 @@ def report_html(pack: mc.Pack, result: mc.Result, lang: str) -> str:
     return report.to_html(report.build_report(pack, result, lang=lang))
 
 
+class PdfUnavailableError(Exception):
+    """The PDF renderer (WeasyPrint and the Pango library) cannot load."""
+
+
+def report_pdf(pack: mc.Pack, result: mc.Result, lang: str) -> bytes:
+    """
+    The diagnostic report as a PDF (``report.to_pdf``).
+
+    Raises:
+        PdfUnavailableError: If WeasyPrint or Pango is missing; the message
+            says what to install.
+    """
+    built = report.build_report(pack, result, lang=lang)
+    try:
+        return report.to_pdf(built)
+    except mc.MaturityCoreError as e:
+        # to_pdf raises only when its engine cannot be loaded.
+        raise PdfUnavailableError(str(e)) from None
+
+
 def radar(pack: mc.Pack, result: mc.Result, lang: str) -> bytes:
     return report.radar_png(report.build_report(pack, result, lang=lang))
 
