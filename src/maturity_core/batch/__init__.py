@@ -22,7 +22,7 @@ from ._batch import (
     score_many,
 )
 from ._batchio import BatchSummary, score_file
-from ._dask import score_dask
+from ._dask import score_dask, score_directory
 from ._population import (
     Distribution,
     NodeScores,
@@ -50,6 +50,7 @@ __all__ = [
     "node_scores",
     "node_totals",
     "score_dask",
+    "score_directory",
     "score_file",
     "score_many",
     "summarise_population",

@@ -54,6 +54,7 @@ row by row.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import operator
 import weakref
@@ -92,6 +93,27 @@ def _numpy() -> Any:
         msg = "batch scoring needs numpy: pip install 'maturity-core[batch]'"
         raise MaturityCoreError(msg) from None
     return np
+
+
+_BLAS: list[Any] = []
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """
+    Run the block with one BLAS thread.
+
+    The kernel's products are small (a chunk of rows at a time), so BLAS
+    threads cost more in start-up and contention than they gain, above
+    all on a busy machine; chunks are split across cores instead.
+    """
+    _numpy()  # load the BLAS that the limit applies to
+    if not _BLAS:
+        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
+
+        _BLAS.append(ThreadpoolController())
+    with _BLAS[0].limit(limits=1, user_api="blas"):
+        yield
 
 
 def _lcm(values: Iterable[int]) -> int:
@@ -615,16 +637,31 @@ def _exact_strings(np: Any, numerators: Any, den: Any) -> list[str]:
 def _values(model: CompiledModel, chunk: Any, unrated: str) -> Any:
     """The scaled value of every cell; NaN for na and invalid codes."""
     np = _numpy()
-    u = chunk.view(np.uint8)
-    if model.lookup.shape[0] == 1:
-        values = np.take(model.lookup[0], u)
-    else:
-        values = model.lookup[model.column_rubric[None, :], u]
+    values = _cell_lookup(np, model.lookup, model.column_rubric, chunk)
     if unrated == "none":
         unrated_cells = chunk == UNRATED_CODE
         if unrated_cells.any():
             values = np.where(unrated_cells, model.column_lowest, values)
     return values
+
+
+def _cell_lookup(np: Any, table: Any, rubric: Any, codes: Any) -> Any:
+    """
+    ``table[rubric[j], code]`` for every cell (a code's uint8 view), in
+    the layout of *codes*: a column-major chunk is read column by
+    column, which is several times faster than gathering it row-major.
+    """
+    u = codes.view(np.uint8)
+    by_column = u.ndim == 2 and u.strides[0] < u.strides[1]
+    if by_column:
+        u = u.T
+    if table.shape[0] == 1:
+        values = np.take(table[0], u)
+    elif by_column:
+        values = table[rubric[:, None], u]
+    else:
+        values = table[rubric[None, :], u]
+    return values.T if by_column else values
 
 
 def _form_numerators(form: _Form, values: Any, na: Any) -> tuple[Any, Any]:
@@ -842,19 +879,25 @@ def _check_rows(
     model: CompiledModel, chunk: Any, unrated: str, start: int
 ) -> None:
     """Invalid codes, unrated cells under 'error', disallowed ``na``."""
-    np = _numpy()
     highs, _ = model.column_facts()
     bad = (chunk >= highs) | (chunk < UNRATED_CODE)
     if bad.any():
         _invalid_code(model, chunk, bad, start)
-    if unrated == "error" and (chunk == UNRATED_CODE).any():
+    if unrated == "error":
+        _check_unrated(model, chunk, start)
+    _check_na(model, chunk, "ratings matrix", row_offset=start)
+
+
+def _check_unrated(model: CompiledModel, chunk: Any, start: int) -> None:
+    """Refuse unrated cells (under unrated='error')."""
+    np = _numpy()
+    if (chunk == UNRATED_CODE).any():
         i, j = (int(v) for v in np.argwhere(chunk == UNRATED_CODE)[0])
         msg = (
             f"row {start + i}: requirement {model.requirement_ids[j]} is "
             "unrated; rate it or score with unrated='none'"
         )
         raise ScoringError(msg, "ratings matrix")
-    _check_na(model, chunk, "ratings matrix", row_offset=start)
 
 
 #: One row's exact X_1..X_N, S, level and counted levels.
@@ -1102,11 +1145,9 @@ class _NaPlan:
         denominator of the row's pattern at that level, and that
         pattern's id.
         """
-        u = codes.view(np.uint8)
-        if self.lookup.shape[0] == 1:
-            kept = np.take(self.lookup[0], u)
-        else:
-            kept = self.lookup[self.model.column_rubric[None, :], u]
+        kept = _cell_lookup(
+            np, self.lookup, self.model.column_rubric, codes
+        )
         both = kept @ self.membership
         # Exact integers (every partial sum is below the float bound).
         both = both.astype(np.int64)
@@ -1268,11 +1309,26 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
 
     .. versionadded:: 0.1.0
     """
-    np = _numpy()
     if isinstance(model, Pack):
         model = compile_model(model, profile, rule=rule, tailoring=tailoring)
     check_unrated_policy(unrated)
-    codes = _codes_from(model, data)
+    with one_blas_thread():
+        return score_codes(model, _codes_from(model, data), unrated)
+
+
+def score_codes(
+    model: CompiledModel,
+    codes: Any,
+    unrated: str,
+    *,
+    checked: bool = False,
+) -> BatchResult:
+    """
+    :func:`score_many` of an int8 codes matrix (row-major or
+    column-major).  With *checked*, every code is known to be valid and
+    every ``na`` allowed (only unrated cells are still looked for).
+    """
+    np = _numpy()
     n = codes.shape[0]
     sem = model.semantics
     den = model.denominator
@@ -1291,7 +1347,10 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     pattern_ids = None
     for start in range(0, n, CHUNK_ROWS):
         chunk = codes[start : start + CHUNK_ROWS]
-        _check_rows(model, chunk, unrated, start)
+        if not checked:
+            _check_rows(model, chunk, unrated, start)
+        elif unrated == "error":
+            _check_unrated(model, chunk, start)
         na = chunk == NA_CODE
         cx, special = _chunk_numerators(
             np, model, (chunk, na), unrated, na_rows=plan
