@@ -534,15 +534,16 @@ def _shift_rows(error: Exception, offset: int, source: str) -> None:
         error.source = source  # type: ignore[attr-defined]
         error.args = (shifted, source)
         return
-    if offset and error.args and isinstance(error.args[0], str):
-        error.args = (
-            re.sub(
-                r"^row (\d+):",
-                lambda m: f"row {int(m.group(1)) + offset}:",
-                error.args[0],
-            ),
-            *error.args[1:],
+    message = getattr(error, "message", None)
+    if isinstance(message, str):
+        message = re.sub(
+            r"^row (\d+):",
+            lambda m: f"row {int(m.group(1)) + offset}:",
+            message,
         )
+        error.message = message  # type: ignore[attr-defined]
+        error.source = source  # type: ignore[attr-defined]
+        error.args = (message, source)
 
 
 def _in_order(
