@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -374,3 +375,52 @@ class TestBatchCommand:
         assert 1 == status
         assert str(source) in stderr.getvalue()
         assert "Traceback" not in stderr.getvalue()
+
+    def test_float_and_workers_options(self, tmp_path, population):
+        """--float adds float columns; --workers 2 scores the same rows."""
+        source = tmp_path / "in.parquet"
+        population.to_parquet(source)
+        out = tmp_path / "out.parquet"
+
+        status = run(
+            [
+                "batch", str(source), "--pack", "db12t1073", "--key", "org",
+                "--out", str(out), "--float", "--workers", "2",
+                "--no-progress",
+            ],
+            io.StringIO(),
+            io.StringIO(),
+        )  # fmt: skip
+        got = pd.read_parquet(out)
+
+        assert 0 == status
+        assert [float(Fraction(s)) for s in got["score"]] == got[
+            "score_float"
+        ].tolist()
+
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            (["--workers", "0"], "--workers must be at least 1"),
+            (["--dask", "tcp://127.0.0.1:9"], "not one"),
+        ],
+    )
+    def test_bad_speed_options_are_usage_errors(
+        self, tmp_path, population, extra, message
+    ):
+        """--workers below 1 and --dask with a file input exit 2."""
+        source = tmp_path / "in.parquet"
+        population.to_parquet(source)
+        stderr = io.StringIO()
+
+        status = run(
+            [
+                "batch", str(source), "--pack", "db12t1073",
+                "--out", str(tmp_path / "o.parquet"), *extra,
+            ],
+            io.StringIO(),
+            stderr,
+        )  # fmt: skip
+
+        assert 2 == status
+        assert message in stderr.getvalue()

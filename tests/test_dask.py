@@ -96,3 +96,32 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
             model, tmp_path / "in", tmp_path / "out",
             scheduler="tcp://127.0.0.1:9",
         )  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_batch_command_scores_a_directory_on_a_cluster(client, tmp_path):
+    """`maturity batch DIR --dask SCHEDULER --out OUTDIR` writes one
+    Parquet file per input file and reports every row."""
+    import io  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    from maturity_core.cli import run  # noqa: PLC0415
+
+    model = mc.batch.compile_model(mc.load_pack("db12t1073"), "discrete")
+    _parts(tmp_path / "in", model, [20, 25])
+    stdout = io.StringIO()
+
+    status = run(
+        [
+            "batch", str(tmp_path / "in"), "--pack", "db12t1073",
+            "--key", "org", "--out", str(tmp_path / "out"),
+            "--dask", client.scheduler.address, "--format", "json",
+        ],
+        stdout,
+        io.StringIO(),
+    )  # fmt: skip
+
+    assert (0, 45) == (status, json.loads(stdout.getvalue())["rows"])
+    assert ["part-0.parquet", "part-1.parquet"] == sorted(
+        p.name for p in (tmp_path / "out").iterdir()
+    )

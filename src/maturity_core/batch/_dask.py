@@ -154,7 +154,7 @@ def _score_one(
     recipe: _Recipe, source: str, output: str, options: tuple[Any, ...]
 ) -> BatchSummary:
     """Score one file on a worker, with the model compiled there once."""
-    keys, unrated, nodes, floats, chunk_rows = options
+    keys, unrated, nodes, floats, chunk_rows, workers = options
     return score_file(
         _compiled(recipe),
         Path(source),
@@ -164,6 +164,7 @@ def _score_one(
         nodes=nodes,
         floats=floats,
         chunk_rows=chunk_rows,
+        workers=workers,
     )
 
 
@@ -178,6 +179,7 @@ def score_directory(  # noqa: PLR0913 -- score_file's options
     nodes: bool = False,
     floats: bool = False,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    workers: int = 1,
 ) -> BatchSummary:
     """
     Score every Parquet (or CSV) file of the directory *source* into a
@@ -198,7 +200,7 @@ def score_directory(  # noqa: PLR0913 -- score_file's options
     if output.exists() and not output.is_dir():
         raise OutputError(str(output), "must be a directory")
     output.mkdir(parents=True, exist_ok=True)
-    options = (tuple(keys), unrated, nodes, floats, chunk_rows)
+    options = (tuple(keys), unrated, nodes, floats, chunk_rows, workers)
     if scheduler is None:
         summaries = [
             score_file(
@@ -210,6 +212,7 @@ def score_directory(  # noqa: PLR0913 -- score_file's options
                 nodes=nodes,
                 floats=floats,
                 chunk_rows=chunk_rows,
+                workers=workers,
             )
             for src, out in pairs
         ]

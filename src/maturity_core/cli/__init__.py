@@ -326,13 +326,20 @@ def _parser(  # noqa: PLR0915 -- one declaration per option
         "requirement id, rating ids as values) with exact integer "
         "arithmetic, streaming chunk by chunk.",
     )
-    p.add_argument("input", type=Path, help="input .parquet or .csv file")
+    p.add_argument(
+        "input",
+        type=Path,
+        help="input .parquet or .csv file, or a directory of them",
+    )
     p.add_argument("--pack", required=True, help="pack id or path")
     _trust_option(p)
     p.add_argument("--profile", help="weight profile (default: the pack's)")
     p.add_argument("--rule", help="level rule (default: the pack's)")
     p.add_argument(
-        "--out", required=True, type=Path, help="output .parquet or .csv"
+        "--out",
+        required=True,
+        type=Path,
+        help="output .parquet or .csv (a directory for a directory input)",
     )
     p.add_argument(
         "--key",
@@ -371,6 +378,7 @@ def _parser(  # noqa: PLR0915 -- one declaration per option
         help="add each node's own total and level as columns "
         "(total:NODE, level:NODE)",
     )
+    _batch_speed_options(p)
     _format_option(p)
 
     p = sub.add_parser(
@@ -381,6 +389,29 @@ def _parser(  # noqa: PLR0915 -- one declaration per option
     _pack_options(p)
     _format_option(p)
     return parser
+
+
+def _batch_speed_options(p: argparse.ArgumentParser) -> None:
+    """`maturity batch`: float columns, worker threads, a Dask cluster."""
+    p.add_argument(
+        "--float",
+        dest="floats",
+        action="store_true",
+        help="add a float64 column NAME_float after each exact column "
+        "(for plotting; the exact text stays the canonical value)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="threads scoring chunks at once (default: 1)",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="score a directory of files on the Dask cluster of this "
+        "scheduler address, into a directory of Parquet files",
+    )
 
 
 def _language(text: str) -> str:
@@ -562,6 +593,7 @@ def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
     if args.chunk_rows < 1:
         msg = "--chunk-rows must be at least 1"
         raise _UsageError(msg)
+    _check_batch_speed(args)
     pack = _load(args.pack, args)
     model = compile_model(
         pack, args.profile, rule=args.rule, tailoring=tailoring
@@ -569,19 +601,25 @@ def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
     progress = (
         args.progress if args.progress is not None else sys.stderr.isatty()
     )
-    summary = score_file(
-        model,
-        args.input,
-        args.out,
-        keys=args.key,
-        chunk_rows=args.chunk_rows,
-        unrated=args.unrated,
-        progress=progress,
-        nodes=args.node_totals,
-    )
+    if args.input.is_dir():
+        summary = _batch_directory(model, args)
+    else:
+        summary = score_file(
+            model,
+            args.input,
+            args.out,
+            keys=args.key,
+            chunk_rows=args.chunk_rows,
+            unrated=args.unrated,
+            progress=progress,
+            nodes=args.node_totals,
+            workers=args.workers,
+            floats=args.floats,
+        )
     data = {
         "rows": summary.rows,
         "chunks": summary.chunks,
+        "rows_on_exact_path": summary.rows_on_exact_path,
         "output": summary.output,
         "pack": pack.id,
         "pack_version": pack.version,
@@ -597,9 +635,48 @@ def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
         )
         stdout.write(
             f"scored {summary.rows} assessments in {summary.chunks} chunks "
-            f"into {summary.output} ({counts or 'no rows'})\n"
+            f"into {summary.output} ({counts or 'no rows'}); "
+            f"{summary.rows_on_exact_path} rows on the exact scalar path\n"
         )
     return EXIT_OK
+
+
+def _check_batch_speed(args: argparse.Namespace) -> None:
+    """`maturity batch`: --workers, --dask and a directory input agree."""
+    if args.workers < 1:
+        msg = "--workers must be at least 1"
+        raise _UsageError(msg)
+    if args.dask is not None and not args.input.is_dir():
+        msg = f"--dask scores a directory of files; {args.input} is not one"
+        raise _UsageError(msg)
+    if args.input.is_dir() and args.out.suffix.lower() in {
+        ".parquet",
+        ".pq",
+        ".csv",
+    }:
+        msg = (
+            f"a directory input is scored into a directory; --out "
+            f"{args.out} names a file"
+        )
+        raise _UsageError(msg)
+
+
+def _batch_directory(model: Any, args: argparse.Namespace) -> Any:
+    """`maturity batch DIR --out OUTDIR [--dask SCHEDULER]`."""
+    from maturity_core.batch import score_directory  # noqa: PLC0415
+
+    return score_directory(
+        model,
+        args.input,
+        args.out,
+        scheduler=args.dask,
+        keys=args.key,
+        unrated=args.unrated,
+        nodes=args.node_totals,
+        floats=args.floats,
+        chunk_rows=args.chunk_rows,
+        workers=args.workers,
+    )
 
 
 def _cmd_crosswalk(args: argparse.Namespace, stdout: IO[str]) -> int:
