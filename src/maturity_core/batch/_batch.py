@@ -76,6 +76,14 @@ from maturity_core.exceptions import (
 )
 
 
+try:
+    import numpy as np
+    from threadpoolctl import ThreadpoolController
+except ImportError:  # pragma: no cover -- exercised without the extra
+    _msg = "batch scoring needs pip install 'maturity-core[batch]'"
+    raise MaturityCoreError(_msg) from None
+
+
 #: Code for a ``na`` rating in a ratings matrix.
 NA_CODE = -1
 #: Code for an unrated requirement in a ratings matrix.
@@ -87,11 +95,7 @@ CHUNK_ROWS = 1024
 
 
 def _numpy() -> Any:
-    try:
-        import numpy as np  # noqa: PLC0415 -- optional dependency
-    except ImportError:  # pragma: no cover -- exercised without the extra
-        msg = "batch scoring needs numpy: pip install 'maturity-core[batch]'"
-        raise MaturityCoreError(msg) from None
+    """numpy, for the wing's modules that take it as an argument."""
     return np
 
 
@@ -107,10 +111,7 @@ def one_blas_thread() -> Iterator[None]:
     threads cost more in start-up and contention than they gain, above
     all on a busy machine; chunks are split across cores instead.
     """
-    _numpy()  # load the BLAS that the limit applies to
     if not _BLAS:
-        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
-
         _BLAS.append(ThreadpoolController())
     with _BLAS[0].limit(limits=1, user_api="blas"):
         yield
@@ -199,7 +200,6 @@ class CompiledModel:
         (``True`` or ``False`` where every column agrees).
         """
         if not self._column_facts:
-            np = _numpy()
             highs = np.array([len(ids) for ids in self.column_rating_ids])
             allowed = np.array(
                 [
@@ -238,7 +238,6 @@ class CompiledModel:
 
     def encode(self, ratings: Mapping[str, str | None]) -> Any:
         """One assessment's ratings (id → rating) as a row of codes."""
-        np = _numpy()
         row = np.full(len(self.requirement_ids), UNRATED_CODE, np.int8)
         for j, rid in enumerate(self.requirement_ids):
             rating = ratings.get(rid)
@@ -259,7 +258,7 @@ class CompiledModel:
                 msg = f"node {node!r} is not in scope"
                 raise KeyError(msg)
             self._node_forms[node] = _compile_form(
-                _numpy(), self.semantics, node, self.value_scale, self.bounds
+                np, self.semantics, node, self.value_scale, self.bounds
             )
         return self._node_forms[node]
 
@@ -361,7 +360,6 @@ def compile_model(
 
     .. versionadded:: 0.1.0
     """
-    np = _numpy()
     probe = Assessment(
         pack=pack.id, ratings=(), profile=profile, tailoring=tuple(tailoring)
     )
@@ -562,8 +560,7 @@ class BatchResult:
         """
         import pandas as pd  # noqa: PLC0415 -- optional dependency
 
-        np = _numpy()
-        den = self.denominator
+        den: Any = self.denominator
         frame = pd.DataFrame(index=range(len(self)))
         if keys is not None:
             frame = pd.concat(
@@ -636,7 +633,6 @@ def _exact_strings(np: Any, numerators: Any, den: Any) -> list[str]:
 
 def _values(model: CompiledModel, chunk: Any, unrated: str) -> Any:
     """The scaled value of every cell; NaN for na and invalid codes."""
-    np = _numpy()
     values = _cell_lookup(np, model.lookup, model.column_rubric, chunk)
     if unrated == "none":
         unrated_cells = chunk == UNRATED_CODE
@@ -670,7 +666,6 @@ def _form_numerators(form: _Form, values: Any, na: Any) -> tuple[Any, Any]:
     invalid codes, unrated under 'error', and ``na`` under a linear form).
     For a lowest-value form, an absent level gives -1.
     """
-    np = _numpy()
     n_levels = len(form.present)
     if form.kind == "lowest":
         bad = np.isnan(values) & ~na
@@ -708,7 +703,6 @@ def _form_numerators(form: _Form, values: Any, na: Any) -> tuple[Any, Any]:
 
 
 def _codes_from(model: CompiledModel, data: Any) -> Any:
-    np = _numpy()
     if isinstance(data, np.ndarray):
         codes = data
     elif hasattr(data, "to_pandas") and (
@@ -718,7 +712,7 @@ def _codes_from(model: CompiledModel, data: Any) -> Any:
     elif hasattr(data, "columns"):
         codes = encode_frame(model, data)[0]
     else:
-        codes = np.stack([model.encode(r) for r in data])  # noqa: PD013 -- numpy
+        codes = np.stack([model.encode(r) for r in data])
     codes = np.asarray(codes)
     if codes.ndim != 2 or codes.shape[1] != len(model.requirement_ids):
         msg = (
@@ -736,7 +730,6 @@ def _codes_from(model: CompiledModel, data: Any) -> Any:
 def _invalid_code(
     model: CompiledModel, codes: Any, bad: Any, row_offset: int = 0
 ) -> None:
-    np = _numpy()
     i, j = (int(v) for v in np.argwhere(bad)[0])
     value = int(codes[i, j])
     i += row_offset
@@ -764,7 +757,6 @@ def encode_frame(
 
     .. versionadded:: 0.1.0
     """
-    np = _numpy()
     columns = [str(c) for c in frame.columns]
     known = set(model.requirement_ids)
     unknown = [c for c in columns if c not in known and c not in keys]
@@ -833,7 +825,6 @@ def _check_na(
     row_offset: int = 0,
 ) -> None:
     """Refuse ``na`` in a column whose rubric does not allow it."""
-    np = _numpy()
     _, allowed = model.column_facts()
     if allowed is True:
         return
@@ -890,7 +881,6 @@ def _check_rows(
 
 def _check_unrated(model: CompiledModel, chunk: Any, start: int) -> None:
     """Refuse unrated cells (under unrated='error')."""
-    np = _numpy()
     if (chunk == UNRATED_CODE).any():
         i, j = (int(v) for v in np.argwhere(chunk == UNRATED_CODE)[0])
         msg = (
@@ -961,11 +951,11 @@ class _RowStore(Mapping[int, _ExactRow]):
         )
 
     def __iter__(self) -> Iterator[int]:
-        own = _numpy().flatnonzero(self.row_denominators).tolist()
+        own = np.flatnonzero(self.row_denominators).tolist()
         return iter(sorted({*self.one_by_one, *own}))
 
     def __len__(self) -> int:
-        own = int(_numpy().count_nonzero(self.row_denominators))
+        own = int(np.count_nonzero(self.row_denominators))
         return len(self.one_by_one) + own
 
 
@@ -1328,7 +1318,6 @@ def score_codes(
     column-major).  With *checked*, every code is known to be valid and
     every ``na`` allowed (only unrated cells are still looked for).
     """
-    np = _numpy()
     n = codes.shape[0]
     sem = model.semantics
     den = model.denominator
