@@ -167,7 +167,9 @@ class TestScoreFile:
         population.to_parquet(source)
         one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
 
-        mc.batch.score_file(model, source, one, keys=["org"], chunk_rows=32)
+        mc.batch.score_file(
+            model, source, one, keys=["org"], chunk_rows=32, workers=1
+        )
         mc.batch.score_file(
             model, source, two, keys=["org"], chunk_rows=32, workers=2
         )

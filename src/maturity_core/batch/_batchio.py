@@ -21,6 +21,7 @@ the chunks, not the products, are split across cores.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -67,6 +68,14 @@ except ImportError:  # pragma: no cover -- exercised without the extra
 
 #: Rows read, scored and written at a time.
 DEFAULT_CHUNK_ROWS = 65_536
+
+
+def default_workers() -> int:
+    """The cores this process may run on (the default ``workers``)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        return max(1, len(affinity(0)))
+    return max(1, os.cpu_count() or 1)  # pragma: no cover -- not Linux
 #: Suffix of the float64 column written beside each exact column.
 FLOAT_SUFFIX = "_float"
 
@@ -583,7 +592,7 @@ def score_file(  # noqa: PLR0913 -- options of the CLI command
     unrated: str = "error",
     progress: bool = False,
     nodes: bool = False,
-    workers: int = 1,
+    workers: int | None = None,
     floats: bool = False,
 ) -> BatchSummary:
     """
@@ -592,13 +601,16 @@ def score_file(  # noqa: PLR0913 -- options of the CLI command
     With *nodes*, every in-scope node's total and level are columns too
     (``total:<node>``, ``level:<node>``); with *floats*, a float64 column
     ``<name>_float`` follows each exact column.  *workers* threads score
-    chunks at once (the output is the same for any number).
+    chunks at once (default: one per core this process may use); the
+    output is the same for any number.
 
     The output is written to a temporary file and renamed into place.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.3.0 Arrow-native; *workers* and *floats*.
     """
+    if workers is None:
+        workers = default_workers()
     if workers < 1:
         msg = f"score_file(): workers must be at least 1, got {workers}"
         raise ArgumentError(msg)

@@ -179,7 +179,7 @@ def score_directory(  # noqa: PLR0913 -- score_file's options
     nodes: bool = False,
     floats: bool = False,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> BatchSummary:
     """
     Score every Parquet (or CSV) file of the directory *source* into a
@@ -189,8 +189,10 @@ def score_directory(  # noqa: PLR0913 -- score_file's options
     With *scheduler* (a Dask distributed scheduler's address, or a
     ``distributed.Client``) the files are scored on the cluster's
     workers, each of which compiles the model once from its recipe; the
-    workers must see *source* and *output* at the same paths.  The output
-    files are byte for byte those of the run without *scheduler*.
+    workers must see *source* and *output* at the same paths, and each
+    scores its files with *workers* threads (default: 1 on a cluster, one
+    per core in process).  The output files are byte for byte those of
+    the run without *scheduler*.
 
     .. versionadded:: 0.3.0
     """
@@ -217,6 +219,9 @@ def score_directory(  # noqa: PLR0913 -- score_file's options
             for src, out in pairs
         ]
     else:
+        # The cluster's workers score files side by side: by default one
+        # thread each.
+        options = (*options[:-1], 1 if workers is None else workers)
         summaries = _on_cluster(scheduler, _recipe(model), pairs, options)
     levels: dict[int, int] = {}
     for s in summaries:

@@ -403,8 +403,8 @@ def _batch_speed_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--workers",
         type=int,
-        default=1,
-        help="threads scoring chunks at once (default: 1)",
+        default=None,
+        help="threads scoring chunks at once (default: one per core)",
     )
     p.add_argument(
         "--dask",
@@ -643,7 +643,7 @@ def _cmd_batch(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 def _check_batch_speed(args: argparse.Namespace) -> None:
     """`maturity batch`: --workers, --dask and a directory input agree."""
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         msg = "--workers must be at least 1"
         raise _UsageError(msg)
     if args.dask is not None and not args.input.is_dir():
