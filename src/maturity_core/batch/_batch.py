@@ -708,7 +708,9 @@ def _codes_from(model: CompiledModel, data: Any) -> Any:
     elif hasattr(data, "to_pandas") and (
         not hasattr(data, "columns") or hasattr(data, "column_names")
     ):
-        codes = encode_frame(model, data.to_pandas())[0]
+        from ._batchio import encode_arrow  # noqa: PLC0415 -- imports this
+
+        codes = encode_arrow(model, data)
     elif hasattr(data, "columns"):
         codes = encode_frame(model, data)[0]
     else:

@@ -359,6 +359,30 @@ def _text(values: Any) -> Any:
     return pc.take(pc.cast(codes.dictionary, pa.string()), codes.indices)
 
 
+def encode_arrow(
+    model: CompiledModel, data: Any, *, keys: Sequence[str] = ()
+) -> Any:
+    """
+    The codes matrix of a wide Arrow table or record batch (one column
+    per requirement id, rating ids as values), encoded from dictionary
+    arrays as the file path encodes; *keys* columns are ignored.
+    """
+    if isinstance(data, pa.Table):
+        data = data.combine_chunks()
+        batches = data.to_batches()
+        data = (
+            batches[0]
+            if len(batches) == 1
+            else pa.RecordBatch.from_arrays(
+                [c.combine_chunks() for c in data.columns],
+                names=data.column_names,
+            )
+        )
+    encoder = _Encoder(model, tuple(keys), "ratings table", frozenset())
+    encoder.check_columns(data.schema.names)
+    return np.ascontiguousarray(encoder.encode(data, 0))
+
+
 def _exact_text(numerators: Any, denominators: Any) -> Any:
     """Arrow text of the fractions *numerators* / *denominators* (exact)."""
     nums = np.asarray(numerators, dtype=np.int64)
