@@ -449,9 +449,11 @@ def result_batch(
     model = result.model
     store = result.exact_rows
     den: Any = np.int64(result.denominator)
-    one_by_one = dict(store)
     own = getattr(store, "row_denominators", None)
-    if own is not None:
+    if own is None:
+        one_by_one = dict(store)
+    else:
+        # Rows with their own denominator are converted as arrays.
         den = np.where(own > 0, own, result.denominator)
         one_by_one = dict(getattr(store, "one_by_one", {}))
     rows = sorted(one_by_one)
