@@ -117,3 +117,11 @@ def docs(session: nox.Session) -> None:
             f"docs/_build/{builder}",
             *session.posargs,
         )
+
+
+@nox.session(default=False)
+def build(session: nox.Session) -> None:
+    """Build wheels of the core and of every first-party pack into dist/."""
+    session.install("build")
+    for project in (".", *PACKS):
+        session.run("python", "-m", "build", "--wheel", "--outdir", "dist", project)

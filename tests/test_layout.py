@@ -37,20 +37,28 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             }
         ),
     ),
-    # Level rules and aggregations are objects over plain numbers; the
-    # model and assessments name them.
-    ("model", frozenset({"_model", "_rules", "_assessment"})),
-    # Packs and the policies they declare (the lifecycle of a result).
-    ("packs", frozenset({"_packs", "_lifecycle"})),
+    # Level rules and aggregations are objects over plain numbers, below
+    # the model: packs and assessments name them, the semantics runs them.
+    ("rules", frozenset({"_rules"})),
+    ("model", frozenset({"_model", "_assessment"})),
+    # Packs: discovery, loading and caching; their checks; and the policy
+    # a pack declares for a graded result (its lifecycle), which a result
+    # reports.
+    ("packs", frozenset({"_packs", "_packcheck", "_lifecycle"})),
     ("semantics", frozenset({"_semantics"})),
+    # A result and its record, then the scoring that makes one.
+    ("result", frozenset({"_result"})),
     ("scoring", frozenset({"_scoring"})),
-    ("kernel extras", frozenset({"_overlay", "_verify", "typing", "testing"})),
+    (
+        "kernel extras",
+        frozenset({"_overlay", "_verify", "typing", "testing", "io"}),
+    ),
     ("kernel API", frozenset({"__init__"})),
     ("wings", frozenset(WINGS)),
     ("cli", frozenset({"cli"})),
 )
 
-KERNEL_LAYERS = 7
+KERNEL_LAYERS = 9
 
 
 def _unit(module: str) -> str:
@@ -226,4 +234,14 @@ class TestImportGraph:
             (a, b)
             for a, b in _edges()
             if _unit(b) == "cli" and _unit(a) != "cli"
+        ]
+
+    def test_the_cli_uses_only_public_modules(self):
+        """The CLI imports no private module outside its own package."""
+        assert [] == [
+            (a, b)
+            for a, b in _edges()
+            if _unit(a) == "cli"
+            and _unit(b) != "cli"
+            and any(p.startswith("_") for p in b.split(".")[1:])
         ]

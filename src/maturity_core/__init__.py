@@ -36,15 +36,11 @@ from ._assessment import (
 from ._lifecycle import check_level_change, lifecycle_for, status_on
 from ._model import Level, Node, Pack, Profile, Requirement, Rubric
 from ._overlay import apply_overlay
-from ._packs import (
-    PackInfo,
-    clear_pack_cache,
-    discover_packs,
-    iter_pack_problems,
-    load_pack,
-)
+from ._packcheck import iter_pack_problems
+from ._packs import PackInfo, clear_pack_cache, discover_packs, load_pack
+from ._result import Result
 from ._rules import Aggregation, LevelRule, get_rule, register_rule, rule_names
-from ._scoring import Result, score, validate
+from ._scoring import score, validate
 from ._semantics import Semantics
 from ._text import Text
 from ._verify import verify_result
@@ -110,6 +106,7 @@ _SUBPACKAGES = frozenset(
         "batch",
         "cli",
         "exceptions",
+        "io",
         "questionnaire",
         "report",
         "testing",

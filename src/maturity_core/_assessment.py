@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -14,6 +14,10 @@ from ._model import NA, ROOT, Pack, Profile
 from ._rules import rule_names
 from ._schema import iter_schema_problems
 from .exceptions import ArgumentError, AssessmentError, Problem
+
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
 
 
 #: The newest assessment format this core reads.
@@ -188,6 +192,48 @@ class Assessment:
             f"{rated}/{len(self.ratings)} rated, "
             f"{len(self.tailoring)} tailored>"
         )
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> RenderResult:
+        """
+        The full view when rich prints the assessment: its pack, profile
+        and metadata, then every rating with its evidence and note, then
+        what is tailored out.
+        """
+        from rich.table import Table  # noqa: PLC0415 -- views only
+        from rich.text import Text  # noqa: PLC0415
+
+        del console, options
+        meta = self.metadata
+        version = f" {self.pack_version}" if self.pack_version else ""
+        yield Text(f"Assessment of {self.pack}{version}")
+        for label, value in (
+            ("Profile", self.profile),
+            ("Organisation", meta.organisation),
+            ("Date", meta.date),
+            ("Mode", meta.mode),
+            ("Source", self.source),
+        ):
+            if value:
+                yield Text(f"{label + ':':<14}{value}")
+        rated = sum(1 for r in self.ratings if r.rating is not None)
+        table = Table(
+            title=f"Ratings ({rated}/{len(self.ratings)} rated)",
+            title_justify="left",
+        )
+        for column in ("Requirement", "Rating", "Evidence", "Note"):
+            table.add_column(column)
+        for entry in self.ratings:
+            table.add_row(
+                entry.requirement,
+                entry.rating or "unrated",
+                str(len(entry.evidence)) if entry.evidence else "",
+                entry.note or "",
+            )
+        yield table
+        for t in self.tailoring:
+            yield Text(f"Tailored out: {t.node} ({t.reason})")
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str | None = None) -> Assessment:

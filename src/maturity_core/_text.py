@@ -25,10 +25,11 @@ _CONTROL = re.compile(
 
 
 def printable(text: str) -> str:
-    """
+    r"""
     *text* without terminal control sequences or control characters
     (tab and newline are kept), safe to show on a terminal.
 
+    >>> from maturity_core.io import printable
     >>> printable("ok\x1b[2J\x1b]0;title\x07 done\r")
     'ok done'
     """

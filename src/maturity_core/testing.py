@@ -41,9 +41,10 @@ import attrs
 from . import _jsonio
 from ._assessment import Assessment
 from ._model import Pack
-from ._packs import iter_pack_problems
+from ._packcheck import iter_pack_problems
+from ._result import Result
 from ._schema import iter_schema_problems
-from ._scoring import Result, score
+from ._scoring import score
 from .exceptions import InputError, Problem
 
 

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Protocol
 from ._lifecycle import ChangeCheck, Lifecycle, Status
 from ._model import Band, Method, RatingOption, Tier
 from ._overlay import OverlayInfo
+from ._result import DimensionScore, TraceStep, ValidatorReport
 from ._rules import RuleOutcome, Scenario, get_aggregation
-from ._scoring import DimensionScore, TraceStep, ValidatorReport
-from ._semantics import Evaluation
+from ._semantics import UNRATED_POLICIES, Evaluation
 from ._verify import Difference, Verification
 
 
@@ -53,6 +53,7 @@ class PackValidator(Protocol):
 
 
 __all__ = [
+    "UNRATED_POLICIES",
     "Band",
     "ChangeCheck",
     "Difference",

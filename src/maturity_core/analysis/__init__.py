@@ -32,20 +32,13 @@ from ._crosswalk import (
     CrosswalkEntry,
     NotCarried,
     carry_assessment,
+    compare_across,
     find_crosswalk,
 )
-from ._gaps import (
-    Gap,
-    GapAnalysis,
-    GapGroup,
-    LeafStanding,
-    Plan,
-    Upgrade,
-    gap_analysis,
-    improvement_plan,
-)
+from ._gaps import Gap, GapAnalysis, GapGroup, LeafStanding, gap_analysis
 from ._group import GroupMember, GroupResult, score_group
 from ._migrate import Migrated, Rerate, migrate_assessment
+from ._plan import Plan, Upgrade, efforts_from_json, improvement_plan
 
 
 __all__ = [
@@ -73,7 +66,9 @@ __all__ = [
     "agreement_statistics",
     "carry_assessment",
     "compare",
+    "compare_across",
     "consolidate",
+    "efforts_from_json",
     "find_crosswalk",
     "gap_analysis",
     "improvement_plan",

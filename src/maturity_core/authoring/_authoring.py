@@ -202,7 +202,11 @@ def test_vectors_pass():
 ''',
         root / "README.md": f"""# maturity-pack-{pack_id}
 
-A [maturity-core](https://pypi.org/project/maturity-core/) model pack.
+A maturity-core model pack.
+
+maturity-core is not on a package index yet: install it first from a
+checkout of its repository (`pip install /path/to/maturity-core`) or from a
+wheel built there with `nox -s build`, then:
 
     pip install -e .[tests] && pytest
     maturity packs

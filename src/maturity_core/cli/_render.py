@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import IO, Any
 
-from maturity_core._format import decimal, exact
-from maturity_core._model import ROOT, Node
-from maturity_core._packs import PackInfo
-from maturity_core._scoring import Result
+from maturity_core import PackInfo, Result
+from maturity_core.io import decimal
 
 
 def _console(stream: IO[str]) -> Any:
@@ -49,112 +47,9 @@ def render_packs(infos: Sequence[PackInfo], stream: IO[str]) -> None:
     console.print(table)
 
 
-def _two(value: Any) -> str:
-    return "" if value is None else decimal(value)
-
-
-def _header(console: Any, result: Result, lang: str) -> None:
-    pack = result.pack
-    meta = result.assessment.metadata
-    console.print(
-        f"Pack:         {pack.id} {pack.version} — {pack.title.get(lang)}"
-    )
-    trust = "" if pack.trusted else " (untrusted: runs no pack code)"
-    console.print(f"Source:       {pack.source}{trust}", markup=False)
-    prof = pack.profiles[result.profile]
-    console.print(f"Profile:      {prof.id} ({prof.name.get(lang)})")
-    gate = "no gate" if result.gate is None else f"gate {decimal(result.gate)}"
-    console.print(f"Rule:         {result.rule} ({gate})")
-    if meta.organisation:
-        console.print(f"Organisation: {meta.organisation}")
-    if meta.date:
-        console.print(f"Date:         {meta.date}")
-    if result.tailored:
-        console.print(
-            "Tailored out: "
-            + ", ".join(f"{t.node} ({t.reason})" for t in result.tailored)
-        )
-
-
-def render_result(  # noqa: C901 -- one table after another
-    result: Result, stream: IO[str], *, lang: str = "zh"
-) -> None:
+def render_result(result: Result, stream: IO[str], *, lang: str) -> None:
     """The level-score table, per-node scores, the level and the trace."""
-    from rich.table import Table  # noqa: PLC0415
-
-    console = _console(stream)
-    pack = result.pack
-    _header(console, result, lang)
-
-    levels = Table(title="Level scores", title_justify="left")
-    levels.add_column("Level", justify="right")
-    levels.add_column("Name")
-    levels.add_column("X", justify="right")
-    levels.add_column("Exact", justify="right")
-    levels.add_column("Gate")
-    levels.add_column("Counted")
-    for lv, x in zip(pack.levels, result.level_scores, strict=True):
-        levels.add_row(
-            str(lv.number),
-            lv.name.get(lang),
-            decimal(x),
-            exact(x),
-            {None: "", True: "pass", False: "fail"}[
-                result.semantics.passes(x)
-            ],
-            "yes" if lv.number <= result.counted_levels else "no",
-        )
-    console.print(levels)
-
-    nodes = Table(title="Scores by node and level", title_justify="left")
-    nodes.add_column("Node")
-    for lv in pack.levels:
-        nodes.add_column(f"L{lv.number}", justify="right")
-    nodes.add_column("Total", justify="right")
-    if pack.has_levels:
-        nodes.add_column("Level", justify="right")
-
-    def add(node: Node, depth: int) -> None:
-        if node.id != ROOT:
-            if node.id not in result.nodes:
-                return
-            scores = result.nodes[node.id]
-            own = [_two(result.node_totals.get(node.id))]
-            if pack.has_levels:
-                own.append(str(result.node_levels.get(node.id)))
-            nodes.add_row(
-                "  " * depth + node.name.get(lang),
-                *(_two(scores.get(lv.number)) for lv in pack.levels),
-                *own,
-            )
-        # A node whose only child is a leaf of the same name is shown once.
-        if (
-            len(node.children) == 1
-            and node.children[0].name == node.name
-            and node.children[0].is_leaf
-        ):
-            return
-        for child in node.children:
-            add(child, depth + (node.id != ROOT))
-
-    add(pack.root, 0)
-    console.print(nodes)
-
-    name = result.level_name
-    reached = (
-        "the pack has no level bands"
-        if result.level is None
-        else f"level {result.level}: {name.get(lang)}"
-    )
-    console.print(
-        f"Score S = {decimal(result.score)} (exact {exact(result.score)}); "
-        f"{reached}"
-    )
-    console.print("Trace:")
-    for step in result.trace:
-        console.print(f"  - {step.message}")
-    for report in result.validators:
-        console.print(f"Validator {report.name}: {report.status}")
+    _console(stream).print(result.view(lang))
 
 
 def render_validation(

@@ -28,7 +28,8 @@ from maturity_core._format import decimal, exact
 from maturity_core._model import ROOT, Pack
 from maturity_core._scoring import Result
 from maturity_core._text import is_language_tag
-from maturity_core.analysis._gaps import gap_analysis, improvement_plan
+from maturity_core.analysis._gaps import gap_analysis
+from maturity_core.analysis._plan import improvement_plan
 from maturity_core.exceptions import MaturityCoreError, ScoringError
 
 
