@@ -156,7 +156,12 @@ def iter_chunks(
                 if f.name not in keys and _is_text(f.type)
             ]
             source = pq.ParquetFile(path, read_dictionary=dictionary)
-            yield from source.iter_batches(batch_size=chunk_rows)
+            # A reader per row group: one reader over the whole file
+            # keeps memory for every dictionary batch it has read.
+            for group in range(source.num_row_groups):
+                yield from source.iter_batches(
+                    batch_size=chunk_rows, row_groups=[group]
+                )
         else:
             for batch in _csv_batches(path, keys):
                 for start in range(0, batch.num_rows, chunk_rows):
