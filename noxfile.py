@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import socket
 from pathlib import Path
 
 import nox
@@ -12,9 +15,16 @@ import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests"]
+# Reuse a session's environment when it exists (a fresh machine makes it);
+# _install skips the installs when nothing they read has changed.
+nox.options.reuse_venv = "yes"
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+WEB = "apps/web"
+WEB_PYPROJECT = nox.project.load_toml(f"{WEB}/pyproject.toml")
+#: Written by tools/system_deps.py when it starts a PostgreSQL test server.
+POSTGRES_URL_FILE = ROOT / "build" / "postgres-test-url"
 PACKS = sorted(
     str(p.parent)
     for pattern in (
@@ -25,18 +35,71 @@ PACKS = sorted(
 )
 
 
-def _install(session: nox.Session, *groups: str) -> None:
-    """The core and every first-party pack from the working tree."""
-    session.install(".", *PACKS)
+def _inputs_hash(*parts: str) -> str:
+    """A digest of every file the installs read (name, size, mtime)."""
+    digest = hashlib.sha256("\0".join(parts).encode())
+    for top in ("pyproject.toml", "src", "packs", "examples/packs", WEB):
+        base = ROOT / top
+        paths = [base] if base.is_file() else sorted(base.rglob("*"))
+        for path in paths:
+            if path.is_file() and "__pycache__" not in path.parts:
+                st = path.stat()
+                digest.update(
+                    f"{path.relative_to(ROOT)}:{st.st_size}:{st.st_mtime_ns}"
+                    .encode()
+                )
+    return digest.hexdigest()
+
+
+def _install(
+    session: nox.Session, *groups: str, web: bool = False
+) -> None:
+    """
+    The core and every first-party pack (and the web service) from the
+    working tree, unless the reused environment has them as they are now.
+    """
+    stamp = Path(session.virtualenv.location) / ".installed-from"
+    key = _inputs_hash(*groups, str(web))
+    if stamp.exists() and stamp.read_text() == key:
+        session.log("environment up to date with the working tree")
+        return
+    session.install(".", *PACKS, *([WEB] if web else []))
     for group in groups:
         session.install(*nox.project.dependency_groups(PYPROJECT, group))
+    if web:
+        session.install(*nox.project.dependency_groups(WEB_PYPROJECT, "tests"))
+    stamp.write_text(key)
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the core's and every pack's tests against real installs."""
-    _install(session, "tests")
-    session.run("pytest", *session.posargs)
+    """Run the core's, every pack's and the web service's tests."""
+    _install(session, "tests", web=True)
+    env = {}
+    url = _postgres_test_url()
+    if "MATURITY_WEB_TEST_DATABASE_URL" not in os.environ and url:
+        env["MATURITY_WEB_TEST_DATABASE_URL"] = url
+    session.run("pytest", *session.posargs, env=env)
+
+
+def _postgres_test_url() -> str | None:
+    """The test server's URL if tools/system_deps.py started one that runs."""
+    if not POSTGRES_URL_FILE.exists():
+        return None
+    url = POSTGRES_URL_FILE.read_text().strip()
+    host, _, port = url.split("@", 1)[-1].split("/", 1)[0].partition(":")
+    try:
+        with socket.create_connection((host, int(port or 5432)), timeout=2):
+            return url
+    except (OSError, ValueError):
+        return None
+
+
+@nox.session(default=False)
+def load(session: nox.Session) -> None:
+    """Load-test the web service: concurrent assessors saving ratings."""
+    _install(session, web=True)
+    session.run("python", f"{WEB}/bench/load.py", *session.posargs)
 
 
 @nox.session

@@ -430,7 +430,7 @@ def _stages(model, source, rows=262_144):
     writer = None
     done = 0
     clock = time.perf_counter()
-    for batch in _batchio.iter_chunks(source, 65_536, keys=("org",)):
+    for batch in _batchio.iter_chunks(source, 65_536, keys=("org",), dictionary=True):
         now = time.perf_counter()
         times["read"] += now - clock
         codes = encoder.encode(batch, done)

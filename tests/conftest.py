@@ -1,14 +1,12 @@
-"""Shared fixtures and hypothesis settings profiles."""
+"""Shared fixtures (the hypothesis profiles live in the root conftest.py)."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
 
 import maturity_core
 
@@ -16,19 +14,6 @@ import maturity_core
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "packs" / "tiny"
 
-settings.register_profile(
-    "dev", max_examples=60, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "ci", max_examples=1000, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "fuzz",
-    max_examples=3000,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 #: Inputs tried per fuzzed loader (filled by tests/test_fuzz.py).

@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import io
 import json
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -71,6 +73,26 @@ class TestBoundary:
             "maturity_core._packs.load_pack",
             "maturity_core.analysis._gaps",
         ] == _private_imports(module)
+
+
+    def test_importing_the_cli_loads_no_wing_nor_extra(self):
+        """The command modules import their wings when a command runs."""
+        code = (
+            "import maturity_core.cli, sys; print(sorted(m for m in "
+            "sys.modules if m.split('.')[0] in ('numpy', 'pandas', "
+            "'pyarrow', 'matplotlib', 'openpyxl', 'dask') or m.split('.')"
+            "[:2] in [['maturity_core', w] for w in ('batch', 'analysis', "
+            "'report', 'questionnaire', 'authoring')]))"
+        )
+
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+        assert "[]\n" == out
 
 
 class TestTable:

@@ -48,6 +48,17 @@ TABLE = [
     # crosswalk
     (USAGE, ["crosswalk", "a.json"]),
     (INVALID, ["crosswalk", M, "--to", "gbt39116"]),
+    (
+        USAGE,
+        ["crosswalk", "p.csv", "--to", "gbt39116", "--out", "c.csv"],
+    ),
+    # synth
+    (USAGE, ["synth", "db12t1073"]),
+    (INVALID, ["synth", "no-such-pack", "--rows", "1", "--out", "p.csv"]),
+    (USAGE, ["synth", "db12t1073", "--rows", "1", "--out", "p.txt"]),
+    # population
+    (USAGE, ["population", "p.csv"]),
+    (INVALID, ["population", "missing.csv", "--pack", "db12t1073"]),
     # group
     (USAGE, ["group"]),
     (INVALID, ["group", M]),

@@ -118,6 +118,10 @@ addresses = st.tuples(
 )
 
 
+#: The sheets of a questionnaire workbook, in order, whatever their names.
+SHEETS = ["instructions", "ratings", "metadata", "assessors", "tailoring"]
+
+
 @st.composite
 def questionnaire_workbooks(draw, tiny_pack: mc.Pack, folder: Path) -> Path:
     """
@@ -131,7 +135,7 @@ def questionnaire_workbooks(draw, tiny_pack: mc.Pack, folder: Path) -> Path:
     edits = draw(
         st.lists(
             st.tuples(
-                st.sampled_from(["ratings", "metadata", "tailoring"]),
+                st.sampled_from(SHEETS),
                 addresses,
                 cell_values,
             ),
@@ -147,9 +151,11 @@ def questionnaire_workbooks(draw, tiny_pack: mc.Pack, folder: Path) -> Path:
                 value = ILLEGAL_CHARACTERS_RE.sub(
                     lambda m: f"_x{ord(m.group()):04X}_", value[:32_767]
                 )
-            wb[sheet].cell(row=row, column=column).value = value
+            wb.worksheets[SHEETS.index(sheet)].cell(
+                row=row, column=column
+            ).value = value
         if merge:
-            wb["ratings"].merge_cells(merge)
+            workbooks.ratings(wb).merge_cells(merge)
 
     workbooks.edited(path, path, edit)
     dimension = draw(st.none() | st.sampled_from(["A1:A1", "A1:XFD1048576"]))

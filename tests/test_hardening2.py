@@ -510,19 +510,20 @@ class TestLoneSurrogates:
         )
 
         pack = mc.load_pack("db12t1073")
-        path = write_questionnaire(pack, tmp_path / "q.xlsx")
+        path = write_questionnaire(pack, tmp_path / "q.xlsx", lang="en")
         wb = openpyxl.load_workbook(path)
-        ws = wb.worksheets[0]
+        ws = wb["ratings"]
         note = next(
             c.column for c in ws[1] if c.value and "note" in str(c.value)
         )
-        ws.cell(row=2, column=note, value="_xD800_")
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value)
+        ws.cell(row=row, column=note, value="_xD800_")
         wb.save(path)
 
         letter = openpyxl.utils.get_column_letter(note)
 
         with pytest.raises(
-            mc.InputError, match=f"cell ratings!{letter}2: .*surrogate"
+            mc.InputError, match=f"cell ratings!{letter}{row}: .*surrogate"
         ):
             read_questionnaire(path, pack=pack)
 

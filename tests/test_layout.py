@@ -15,7 +15,10 @@ import maturity_core
 
 PACKAGE = Path(maturity_core.__file__).parent
 
-HEAVY = ("numpy", "pandas", "matplotlib", "openpyxl", "pyarrow", "dask")
+HEAVY = (
+    "numpy", "pandas", "matplotlib", "openpyxl", "pyarrow", "dask",
+    "fontTools", "weasyprint",
+)
 
 WINGS = ("batch", "analysis", "report", "questionnaire", "authoring")
 

@@ -63,9 +63,10 @@ def assessment(db12: mc.Pack) -> mc.Assessment:
         ],
         "notes": "现场评估\n两天",
     }
+    # In tree order, as questionnaires read tailoring back.
     data["tailoring"] = [
-        {"node": "service", "reason": "无售后服务; no after-sales service"},
         {"node": "sales", "reason": "仅内部供货\n(internal supply only)"},
+        {"node": "service", "reason": "无售后服务; no after-sales service"},
     ]
     return mc.Assessment.from_dict(data)
 
@@ -77,6 +78,29 @@ def sheet_rows(path: Path, sheet: str = "ratings") -> list[tuple[Any, ...]]:
         return list(wb[sheet].iter_rows(values_only=True))
     finally:
         wb.close()
+
+
+def requirement_rows(path: Path, sheet: str = "ratings") -> list[int]:
+    """The rows of *sheet* that hold a requirement (an id), in order."""
+    wb = openpyxl.load_workbook(path)
+    try:
+        ws = wb[sheet]
+        return [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value]
+    finally:
+        wb.close()
+
+
+def cell_of(
+    path: Path, index: int, column: str, sheet: str = "ratings"
+) -> str:
+    """The cell of the *index*-th requirement's *column* (its header)."""
+    wb = openpyxl.load_workbook(path)
+    try:
+        header = [c.value for c in wb[sheet][1]]
+    finally:
+        wb.close()
+    letter = openpyxl.utils.get_column_letter(header.index(column) + 1)
+    return f"{letter}{requirement_rows(path, sheet)[index]}"
 
 
 def edit_xlsx(path: Path, sheet: str, cell: str, value: Any) -> None:
@@ -146,17 +170,17 @@ class TestXlsxRoundTrip:
     ) -> None:
         """A note that looks like a formula is a text cell, not a formula."""
         path = write_questionnaire(
-            db12, tmp_path / "q.xlsx", assessment=assessment
+            db12, tmp_path / "q.xlsx", assessment=assessment, lang="en"
         )
         wb = openpyxl.load_workbook(path)
 
-        assert "s" == wb["ratings"]["J2"].data_type
+        assert "s" == wb["ratings"][cell_of(path, 0, "evidence")].data_type
 
     def test_dates_typed_in_excel_are_iso_dates(
         self, tiny: mc.Pack, tmp_path: Path
     ) -> None:
         """A date cell Excel stores as a date reads as 2026-10-15."""
-        path = write_questionnaire(tiny, tmp_path / "q.xlsx")
+        path = write_questionnaire(tiny, tmp_path / "q.xlsx", lang="en")
         edit_xlsx(path, "metadata", "B7", dt.date(2026, 10, 15))
 
         assert (
@@ -181,7 +205,9 @@ class TestCsvRoundTrip:
         """The CSV starts with a UTF-8 byte-order mark, for Excel."""
         path = write_questionnaire(db12, tmp_path / "q.csv")
 
-        assert b"\xef\xbb\xbfid,element," == path.read_bytes()[:14]
+        expected = "\ufeff编号,能力要素,".encode()
+
+        assert expected == path.read_bytes()[: len(expected)]
 
     def test_pack_columns_repeat_on_every_row(
         self, db12: mc.Pack, assessment: mc.Assessment, tmp_path: Path
@@ -191,7 +217,7 @@ class TestCsvRoundTrip:
             db12, tmp_path / "q.csv", assessment=assessment
         )
         rows = csv_rows(path)
-        at = rows[0].index("pack")
+        at = rows[0].index("模型包")
 
         assert {(DB12, "1.0.1", "discrete")} == {
             tuple(r[at : at + 3]) for r in rows[1:]
@@ -205,7 +231,7 @@ class TestCsvRoundTrip:
             db12, tmp_path / "q.csv", assessment=assessment
         )
         rows = csv_rows(path)
-        at = rows[0].index("organisation")
+        at = rows[0].index("受评组织")
 
         assert ["示例精密机械有限公司", ""] == [rows[1][at], rows[2][at]]
 
@@ -219,15 +245,15 @@ class TestCsvRoundTrip:
         rows = csv_rows(path)
 
         assert (
-            "张三:lead; Dr: Li:; 王五:member; 赵六; 钱七:member"
-            == (rows[1][rows[0].index("assessors")])
+            "张三:组长; Dr: Li:; 王五:组员; 赵六; 钱七:组员"
+            == (rows[1][rows[0].index("评估人员名单")])
         )
 
     def test_excel_dates_are_read_as_iso_dates(
         self, tiny: mc.Pack, tmp_path: Path
     ) -> None:
         """A date Excel saved as 2026/10/5 reads as 2026-10-05."""
-        path = write_questionnaire(tiny, tmp_path / "q.csv")
+        path = write_questionnaire(tiny, tmp_path / "q.csv", lang="en")
         edit_csv(path, 2, "date", "2026/10/5")
 
         assert (
@@ -307,18 +333,24 @@ class TestLayout:
         path = write_questionnaire(
             db12, tmp_path / f"q{suffix}", profile=profile
         )
-        read = sheet_rows(path) if suffix == ".xlsx" else csv_rows(path)
+        read = (
+            requirement_rows(path, "评分")
+            if suffix == ".xlsx"
+            else csv_rows(path)[1:]
+        )
 
-        assert rows == len(read) - 1
+        assert rows == len(read)
 
     @pytest.mark.parametrize("profile", ["discrete", "process"])
     def test_rows_follow_the_tree_order(
         self, db12: mc.Pack, tmp_path: Path, profile: str
     ) -> None:
         """Rows are grouped by element, domain and subdomain in tree order."""
-        path = write_questionnaire(db12, tmp_path / "q.xlsx", profile=profile)
+        path = write_questionnaire(
+            db12, tmp_path / "q.xlsx", profile=profile, lang="en"
+        )
         order = [n.id for n in db12.root.walk()]
-        ids = [row[0] for row in sheet_rows(path)[1:]]
+        ids = [row[0] for row in sheet_rows(path)[1:] if row[0]]
         leaves = [db12.requirements_by_id[i].node for i in ids]
 
         assert sorted(leaves, key=order.index) == leaves
@@ -327,28 +359,57 @@ class TestLayout:
         ] == ids
 
     def test_sheets(self, db12: mc.Pack, tmp_path: Path) -> None:
-        """A workbook has the sheets ratings, metadata and tailoring."""
+        """An English workbook's sheets, the ratings sheet open."""
+        path = write_questionnaire(db12, tmp_path / "q.xlsx", lang="en")
+        wb = openpyxl.load_workbook(path)
+
+        assert (
+            ["instructions", "ratings", "metadata", "assessors", "tailoring"],
+            "ratings",
+        ) == (wb.sheetnames, wb.active.title)
+
+    def test_sheets_in_chinese(self, db12: mc.Pack, tmp_path: Path) -> None:
+        """db12t1073's questionnaire names its sheets in Chinese."""
         path = write_questionnaire(db12, tmp_path / "q.xlsx")
 
-        assert ["ratings", "metadata", "tailoring"] == (
+        assert ["填写说明", "评分", "基本信息", "评估人员", "裁剪"] == (
             openpyxl.load_workbook(path).sheetnames
         )
 
     def test_header_names_the_columns(
         self, db12: mc.Pack, tmp_path: Path
     ) -> None:
-        """The first row names the columns, the pack's tiers after id."""
+        """The first row names the columns in Chinese, the tiers after id."""
         path = write_questionnaire(db12, tmp_path / "q.xlsx")
-        ws = openpyxl.load_workbook(path)["ratings"]
+        ws = openpyxl.load_workbook(path)["评分"]
+
+        assert (
+            "编号",
+            "能力要素",
+            "能力域",
+            "能力子域",
+            "评估项",
+            "等级",
+            "要求",
+            "评分",
+            "证据",
+            "备注",
+        ) == sheet_rows(path, "评分")[0]
+        assert all(cell.font.bold for cell in ws[1])
+
+    def test_english_header_names_the_columns(
+        self, db12: mc.Pack, tmp_path: Path
+    ) -> None:
+        """In English the columns keep their names, the tiers' too."""
+        path = write_questionnaire(db12, tmp_path / "q.xlsx", lang="en")
 
         assert (
             "id",
-            "element",
-            "domain",
-            "subdomain",
+            "Capability element",
+            "Capability domain",
+            "Capability subdomain",
             *COLUMNS[1:],
         ) == sheet_rows(path)[0]
-        assert all(cell.font.bold for cell in ws[1])
 
     def test_columns_and_drop_downs_follow_the_pack(
         self, tmp_path: Path
@@ -361,16 +422,20 @@ class TestLayout:
             dv.formula1 for dv in ws.data_validations.dataValidation
         )
 
-        assert ("id", "function", "category", "practice") == (
+        assert ("id", "Function", "Category", "Practice") == (
             sheet_rows(path)[0][:4]
         )
-        assert ['"4,3,2,1,0"', '"yes,no"'] == lists
+        assert [
+            '"4 — fully implemented,3 — largely implemented,'
+            "2 — partially implemented,1 — initial,0 — not implemented\"",
+            '"Yes — evidence seen,No"',
+        ] == lists
 
     def test_header_and_ids_are_frozen(
         self, db12: mc.Pack, tmp_path: Path
     ) -> None:
         """The header row and the id column stay in view."""
-        path = write_questionnaire(db12, tmp_path / "q.xlsx")
+        path = write_questionnaire(db12, tmp_path / "q.xlsx", lang="en")
 
         assert "B2" == openpyxl.load_workbook(path)["ratings"].freeze_panes
 
@@ -378,12 +443,12 @@ class TestLayout:
         self, db12: mc.Pack, tmp_path: Path
     ) -> None:
         """The requirement column is wide and wraps its text."""
-        path = write_questionnaire(db12, tmp_path / "q.xlsx")
+        path = write_questionnaire(db12, tmp_path / "q.xlsx", lang="en")
         ws = openpyxl.load_workbook(path)["ratings"]
 
         assert (60, True) == (
             ws.column_dimensions["G"].width,
-            ws["G2"].alignment.wrap_text,
+            ws[cell_of(path, 0, "requirement")].alignment.wrap_text,
         )
 
     def test_first_row_shows_the_tree_in_chinese(
@@ -399,7 +464,7 @@ class TestLayout:
             "人员技能",
             "人员部署",
             1,
-        ) == sheet_rows(path)[1][:6]
+        ) == sheet_rows(path, "评分")[requirement_rows(path, "评分")[0] - 1][:6]
 
     def test_texts_in_english(self, tiny: mc.Pack, tmp_path: Path) -> None:
         """lang='en' writes English names and texts."""
@@ -418,53 +483,102 @@ class TestLayout:
         )
 
         assert [
-            ("field", "value"),
-            ("pack", DB12),
-            ("pack_version", "1.0.1"),
-            ("profile", "discrete"),
-            ("rule", "cumulative-gated-unit"),
-            ("organisation", "示例精密机械有限公司"),
-            ("date", "2026-10-15"),
-            ("mode", "external"),
-            (
-                "assessors",
-                "张三:lead; Dr: Li:; 王五:member; 赵六; 钱七:member",
-            ),
-            ("notes", "现场评估\n两天"),
-        ] == sheet_rows(path, "metadata")
+            ("项目", "内容"),
+            ("模型包", DB12),
+            ("模型包版本", "1.0.1"),
+            ("评估类型", "discrete"),
+            ("等级规则", "cumulative-gated-unit"),
+            ("受评组织", "示例精密机械有限公司"),
+            ("评估日期", dt.datetime(2026, 10, 15)),
+            ("评估方式", "外部评估"),
+            ("说明", "现场评估\n两天"),
+        ] == sheet_rows(path, "基本信息")
 
-    def test_tailoring_sheet(
+    def test_assessors_sheet(
         self, db12: mc.Pack, assessment: mc.Assessment, tmp_path: Path
     ) -> None:
-        """The tailoring sheet lists each node taken out and why."""
+        """The assessors sheet lists each assessor and role, one a row."""
         path = write_questionnaire(
             db12, tmp_path / "q.xlsx", assessment=assessment
         )
 
         assert [
-            ("node", "reason"),
-            ("service", "无售后服务; no after-sales service"),
-            ("sales", "仅内部供货\n(internal supply only)"),
-        ] == sheet_rows(path, "tailoring")
+            ("姓名", "角色"),
+            ("张三", "组长"),
+            ("Dr: Li", None),
+            ("王五", "组员"),
+            ("赵六", None),
+            ("钱七", "组员"),
+        ] == sheet_rows(path, "评估人员")
+
+    def test_tailoring_sheet(
+        self, db12: mc.Pack, assessment: mc.Assessment, tmp_path: Path
+    ) -> None:
+        """The tailoring sheet marks each node taken out, with why."""
+        path = write_questionnaire(
+            db12, tmp_path / "q.xlsx", assessment=assessment
+        )
+        rows = sheet_rows(path, "裁剪")
+
+        assert ("节点编号", "名称", "是否裁剪", "裁剪理由") == rows[0]
+        assert [
+            ("sales", "能力子域: 销售", "是", "仅内部供货\n(internal supply only)"),
+            (
+                "service",
+                "能力域: 服务",
+                "是",
+                "无售后服务; no after-sales service",
+            ),
+        ] == [row for row in rows[1:] if row[2]]
+
+    def test_tailoring_sheet_offers_what_may_be_tailored(
+        self, db12: mc.Pack, tmp_path: Path
+    ) -> None:
+        """Every node the profile lets be tailored out has a row."""
+        path = write_questionnaire(db12, tmp_path / "q.xlsx")
+        profile = db12.get_profile("discrete")
+
+        assert [
+            n.id for n in db12.root.walk() if db12.is_tailorable(profile, n.id)
+        ] == [row[0] for row in sheet_rows(path, "裁剪")[1:]]
 
 
 class TestDropDown:
-    def validation(self, path: Path) -> Any:
+    def validation(self, path: Path, sheet: str = "评分") -> Any:
         (dv,) = openpyxl.load_workbook(path)[
-            "ratings"
+            sheet
         ].data_validations.dataValidation
         return dv
 
-    def test_rating_column_lists_exactly_the_rubric_ids(
+    def test_rating_column_lists_the_rubric_labels(
         self, db12: mc.Pack, tmp_path: Path
     ) -> None:
-        """The rating column of every row has a drop-down of rubric ids."""
+        """The rating drop-down lists the rubric's labels in Chinese."""
         dv = self.validation(write_questionnaire(db12, tmp_path / "q.xlsx"))
 
-        assert ("list", '"full,most,partial,none"', "H2:H496") == (
+        assert ("list", '"全部满足,大部分满足,部分满足,不满足"') == (
             dv.type,
             dv.formula1,
-            str(dv.sqref),
+        )
+
+    def test_every_requirement_row_has_the_drop_down(
+        self, db12: mc.Pack, tmp_path: Path
+    ) -> None:
+        """The drop-down covers the rating cell of every requirement row."""
+        path = write_questionnaire(db12, tmp_path / "q.xlsx")
+        dv = self.validation(path)
+        covered = sorted(
+            row
+            for cells in dv.sqref.ranges
+            for row in range(cells.min_row, cells.max_row + 1)
+        )
+
+        assert (requirement_rows(path, "评分"), {"H"}) == (
+            covered,
+            {
+                openpyxl.utils.get_column_letter(c.min_col)
+                for c in dv.sqref.ranges
+            },
         )
 
     def test_invalid_input_is_refused_with_a_message(
@@ -476,7 +590,7 @@ class TestDropDown:
         assert (True, "stop", True) == (
             dv.showErrorMessage,
             dv.errorStyle,
-            "full, most, partial, none" in dv.error,
+            "全部满足 / 大部分满足 / 部分满足 / 不满足" in dv.error,
         )
 
     def test_blank_ratings_are_allowed(
@@ -491,9 +605,15 @@ class TestDropDown:
         self, tiny: mc.Pack, tmp_path: Path
     ) -> None:
         """The tiny pack allows 'na', so the drop-down offers it."""
-        dv = self.validation(write_questionnaire(tiny, tmp_path / "q.xlsx"))
+        dv = self.validation(
+            write_questionnaire(tiny, tmp_path / "q.xlsx", lang="en"),
+            "ratings",
+        )
 
-        assert '"full,most,partial,none,na"' == dv.formula1
+        assert (
+            '"Fully met,Mostly met,Partially met,Not met,Not applicable"'
+            == dv.formula1
+        )
 
     def test_na_is_not_offered_by_db12t1073(
         self, db12: mc.Pack, tmp_path: Path
@@ -501,7 +621,7 @@ class TestDropDown:
         """db12t1073's rubric has no 'na', so the drop-down lacks it."""
         dv = self.validation(write_questionnaire(db12, tmp_path / "q.xlsx"))
 
-        assert "na" not in dv.formula1.strip('"').split(",")
+        assert "不适用" not in dv.formula1.strip('"').split(",")
 
 
 # ---------------------------------------------------------------------------
@@ -546,14 +666,14 @@ class TestScoring:
 
 @pytest.fixture
 def xlsx(db12: mc.Pack, tmp_path: Path) -> Path:
-    """A blank db12t1073 discrete questionnaire.xlsx."""
-    return write_questionnaire(db12, tmp_path / "questionnaire.xlsx")
+    """A blank db12t1073 discrete questionnaire.xlsx, in English."""
+    return write_questionnaire(db12, tmp_path / "questionnaire.xlsx", lang="en")
 
 
 @pytest.fixture
 def csv_file(db12: mc.Pack, tmp_path: Path) -> Path:
-    """A blank db12t1073 discrete questionnaire.csv."""
-    return write_questionnaire(db12, tmp_path / "questionnaire.csv")
+    """A blank db12t1073 discrete questionnaire.csv, in English."""
+    return write_questionnaire(db12, tmp_path / "questionnaire.csv", lang="en")
 
 
 def problem_of(info: pytest.ExceptionInfo[mc.AssessmentError]) -> mc.Problem:
@@ -564,7 +684,8 @@ def problem_of(info: pytest.ExceptionInfo[mc.AssessmentError]) -> mc.Problem:
 class TestBadXlsx:
     def test_rating_outside_the_rubric(self, xlsx: Path) -> None:
         """A rating outside the rubric names its path, sheet, row, column."""
-        edit_xlsx(xlsx, "ratings", "H14", "excellent")
+        edit_xlsx(xlsx, "ratings", cell_of(xlsx, 12, "rating"), "excellent")
+        row = requirement_rows(xlsx)[12]
 
         with pytest.raises(mc.AssessmentError) as info:
             read_questionnaire(xlsx)
@@ -572,14 +693,17 @@ class TestBadXlsx:
         assert "$.ratings[12].rating" == problem.json_path
         assert "invalid-rating" == problem.code
         assert (
-            "questionnaire.xlsx: sheet 'ratings' row 14 column 'rating'"
+            f"questionnaire.xlsx: sheet 'ratings' row {row} column 'rating'"
             in str(info.value)
         )
-        assert "valid ratings: full, most, partial, none" in str(info.value)
+        assert (
+            "valid ratings: Fully met (full), Mostly met (most), "
+            "Partially met (partial), Not met (none)"
+        ) in str(info.value)
 
     def test_na_where_the_rubric_forbids_it(self, xlsx: Path) -> None:
         """'na' is refused by db12t1073, saying so."""
-        edit_xlsx(xlsx, "ratings", "H2", "na")
+        edit_xlsx(xlsx, "ratings", cell_of(xlsx, 0, "rating"), "na")
 
         with pytest.raises(mc.AssessmentError) as info:
             read_questionnaire(xlsx)
@@ -587,8 +711,8 @@ class TestBadXlsx:
 
     def test_every_problem_is_reported(self, xlsx: Path) -> None:
         """Two bad ratings give two problems, in one error."""
-        edit_xlsx(xlsx, "ratings", "H2", "good")
-        edit_xlsx(xlsx, "ratings", "H3", "bad")
+        edit_xlsx(xlsx, "ratings", cell_of(xlsx, 0, "rating"), "good")
+        edit_xlsx(xlsx, "ratings", cell_of(xlsx, 1, "rating"), "bad")
 
         with pytest.raises(mc.AssessmentError) as info:
             read_questionnaire(xlsx)
@@ -598,16 +722,20 @@ class TestBadXlsx:
 
     def test_unknown_id(self, xlsx: Path) -> None:
         """An unknown requirement id is an UnknownRequirementError."""
-        edit_xlsx(xlsx, "ratings", "A5", "no.such.requirement")
+        row = requirement_rows(xlsx)[3]
+        edit_xlsx(xlsx, "ratings", f"A{row}", "no.such.requirement")
 
         with pytest.raises(mc.exceptions.UnknownRequirementError) as info:
             read_questionnaire(xlsx)
         assert "$.ratings[3].id" == problem_of(info).json_path
-        assert "sheet 'ratings' row 5 column 'id'" in str(info.value)
+        assert f"sheet 'ratings' row {row} column 'id'" in str(info.value)
 
     def test_duplicated_id(self, xlsx: Path) -> None:
         """An id on two rows names both rows."""
-        edit_xlsx(xlsx, "ratings", "A3", "personnel-skills.deployment.l1")
+        first, second = requirement_rows(xlsx)[:2]
+        edit_xlsx(
+            xlsx, "ratings", f"A{second}", "personnel-skills.deployment.l1"
+        )
 
         with pytest.raises(mc.AssessmentError) as info:
             read_questionnaire(xlsx)
@@ -615,14 +743,15 @@ class TestBadXlsx:
         assert "$.ratings[1].id" == problem.json_path
         assert "duplicate-requirement" == problem.code
         assert (
-            "sheet 'ratings' row 3 column 'id': requirement "
+            f"sheet 'ratings' row {second} column 'id': requirement "
             "'personnel-skills.deployment.l1' is listed twice (first at "
-            "row 2)"
+            f"row {first})"
         ) in problem.message
 
     def test_empty_id(self, xlsx: Path) -> None:
         """A row with a rating but no id is refused."""
-        edit_xlsx(xlsx, "ratings", "A7", None)
+        row = requirement_rows(xlsx)[5]
+        edit_xlsx(xlsx, "ratings", f"A{row}", None)
 
         with pytest.raises(mc.AssessmentError) as info:
             read_questionnaire(xlsx)
@@ -631,11 +760,11 @@ class TestBadXlsx:
             problem.json_path,
             problem.code,
         )
-        assert "sheet 'ratings' row 7 column 'id'" in problem.message
+        assert f"sheet 'ratings' row {row} column 'id'" in problem.message
 
     def test_level_that_is_not_a_number(self, xlsx: Path) -> None:
         """A level cell must hold a whole number."""
-        edit_xlsx(xlsx, "ratings", "F2", "一级")
+        edit_xlsx(xlsx, "ratings", cell_of(xlsx, 0, "level"), "一级")
 
         with pytest.raises(mc.AssessmentError) as info:
             read_questionnaire(xlsx)
@@ -646,7 +775,7 @@ class TestBadXlsx:
 
     def test_level_that_does_not_match_the_pack(self, xlsx: Path) -> None:
         """A changed level is checked against the pack."""
-        edit_xlsx(xlsx, "ratings", "F2", 3)
+        edit_xlsx(xlsx, "ratings", cell_of(xlsx, 0, "level"), 3)
 
         with pytest.raises(mc.AssessmentError) as info:
             read_questionnaire(xlsx)
@@ -673,12 +802,26 @@ class TestBadXlsx:
 
     def test_unknown_assessor_role(self, xlsx: Path) -> None:
         """An assessor role other than lead or member is refused."""
-        edit_xlsx(xlsx, "metadata", "B9", "张三:boss")
+        edit_xlsx(xlsx, "assessors", "A2", "张三")
+        edit_xlsx(xlsx, "assessors", "B2", "boss")
 
         with pytest.raises(mc.AssessmentError) as info:
             read_questionnaire(xlsx)
         assert "$.metadata.assessors[0].role" == problem_of(info).json_path
-        assert "sheet 'metadata' row 9 column 'value'" in str(info.value)
+        assert "sheet 'assessors' row 2 column 'role'" in str(info.value)
+
+    def test_assessors_in_the_cell_and_on_the_sheet(self, xlsx: Path) -> None:
+        """Assessors given both ways are refused, not merged."""
+        edit_xlsx(xlsx, "assessors", "A2", "张三")
+        edit_xlsx(xlsx, "metadata", "A11", "assessors")
+        edit_xlsx(xlsx, "metadata", "B11", "李四")
+
+        with pytest.raises(mc.AssessmentError) as info:
+            read_questionnaire(xlsx)
+        assert ("$.metadata.assessors", "duplicate-field") == (
+            problem_of(info).json_path,
+            problem_of(info).code,
+        )
 
     def test_unknown_metadata_field(self, xlsx: Path) -> None:
         """A metadata field the format lacks is refused."""
@@ -720,23 +863,51 @@ class TestBadXlsx:
         assert "valid profiles: process, discrete" in str(info.value)
 
     def test_tailoring_without_a_reason(self, xlsx: Path) -> None:
-        """A tailored node needs a reason."""
-        edit_xlsx(xlsx, "tailoring", "A2", "service")
+        """A node marked as tailored out needs a reason."""
+        nodes = [row[0] for row in sheet_rows(xlsx, "tailoring")]
+        row = nodes.index("service") + 1
+        edit_xlsx(xlsx, "tailoring", f"C{row}", "yes")
 
         with pytest.raises(mc.AssessmentError) as info:
             read_questionnaire(xlsx)
         assert "$.tailoring[0].reason" == problem_of(info).json_path
-        assert "sheet 'tailoring' row 2 column 'reason'" in str(info.value)
+        assert f"sheet 'tailoring' row {row} column 'reason'" in str(
+            info.value
+        )
+
+    def test_reason_without_the_mark(self, xlsx: Path) -> None:
+        """A reason on a node that is not marked is refused, not dropped."""
+        edit_xlsx(xlsx, "tailoring", "D2", "does not apply")
+
+        with pytest.raises(mc.AssessmentError) as info:
+            read_questionnaire(xlsx)
+        assert (
+            "sheet 'tailoring' row 2 column 'tailored': a reason is given "
+            "but the node is not marked"
+        ) in problem_of(info).message
+
+    def test_mark_that_is_not_yes(self, xlsx: Path) -> None:
+        """A tailoring mark other than yes lists the valid marks."""
+        edit_xlsx(xlsx, "tailoring", "C2", "maybe")
+        edit_xlsx(xlsx, "tailoring", "D2", "unsure")
+
+        with pytest.raises(mc.AssessmentError) as info:
+            read_questionnaire(xlsx)
+        assert "'maybe' does not mark a node as tailored out; valid: yes, 是" in (
+            problem_of(info).message
+        )
 
     def test_mandatory_node_tailored_out(self, xlsx: Path) -> None:
-        """A mandatory node cannot be tailored out."""
-        edit_xlsx(xlsx, "tailoring", "A2", "data")
-        edit_xlsx(xlsx, "tailoring", "B2", "no data")
+        """A mandatory node added below the offered ones is refused."""
+        row = len(sheet_rows(xlsx, "tailoring")) + 1
+        edit_xlsx(xlsx, "tailoring", f"A{row}", "data")
+        edit_xlsx(xlsx, "tailoring", f"C{row}", "yes")
+        edit_xlsx(xlsx, "tailoring", f"D{row}", "no data")
 
         with pytest.raises(mc.AssessmentError) as info:
             read_questionnaire(xlsx)
         assert "$.tailoring[0].node" == problem_of(info).json_path
-        assert "sheet 'tailoring' row 2 column 'node'" in str(info.value)
+        assert f"sheet 'tailoring' row {row} column 'node'" in str(info.value)
 
     def test_unknown_sheet(self, xlsx: Path) -> None:
         """A sheet the format lacks is an InputError."""
@@ -968,7 +1139,7 @@ class TestInputIsOnlyRead:
 
     def test_invalid_file_is_unchanged(self, xlsx: Path) -> None:
         """A questionnaire that fails to read is left as it was."""
-        edit_xlsx(xlsx, "ratings", "H14", "excellent")
+        edit_xlsx(xlsx, "ratings", cell_of(xlsx, 12, "rating"), "excellent")
         before = (xlsx.read_bytes(), xlsx.stat().st_mtime_ns)
 
         with pytest.raises(mc.AssessmentError):
@@ -1000,7 +1171,7 @@ class TestWriting:
 
         write_questionnaire(tiny, path)
 
-        assert "id" == csv_rows(path)[0][0]
+        assert "编号" == csv_rows(path)[0][0]
 
     def test_missing_openpyxl_names_the_extra(
         self, tiny: mc.Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -1065,7 +1236,9 @@ class TestWriting:
         data = mc.blank_assessment(tiny)
         data["ratings"][0]["assessor"] = "张三"
         a = mc.Assessment.from_dict(data)
-        path = write_questionnaire(tiny, tmp_path / "q.xlsx", assessment=a)
+        path = write_questionnaire(
+            tiny, tmp_path / "q.xlsx", assessment=a, lang="en"
+        )
 
         assert rating_columns(tier_columns(tiny)) == sheet_rows(path)[0]
         assert a.to_dict() == read_questionnaire(path, pack=tiny).to_dict()

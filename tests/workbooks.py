@@ -17,8 +17,24 @@ from pathlib import Path
 import openpyxl
 
 
-#: The ratings sheet's part in workbooks the library writes.
-RATINGS_PART = "xl/worksheets/sheet1.xml"
+#: The ratings sheet's part in workbooks the library writes (after the
+#: instructions).
+RATINGS_PART = "xl/worksheets/sheet2.xml"
+
+
+def ratings(wb):
+    """The ratings sheet of a workbook the library wrote, in any language."""
+    return wb.worksheets[1]
+
+
+def first_requirement_row(source: Path) -> int:
+    """The row of the first requirement, below the progress headings."""
+    wb = openpyxl.load_workbook(source)
+    try:
+        ws = ratings(wb)
+        return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value)
+    finally:
+        wb.close()
 
 
 def edited(source: Path, target: Path, edit: Callable[..., None]) -> Path:
@@ -69,7 +85,7 @@ def far_cell(source: Path, target: Path) -> Path:
     """A value in the last cell of the ratings sheet, XFD1048576."""
 
     def edit(wb):
-        wb["ratings"]["XFD1048576"] = "x"
+        ratings(wb)["XFD1048576"] = "x"
 
     return edited(source, target, edit)
 
@@ -78,7 +94,7 @@ def merged_row(source: Path, target: Path) -> Path:
     """A row below the table merged across every column, A to XFD."""
 
     def edit(wb):
-        ws = wb["ratings"]
+        ws = ratings(wb)
         row = ws.max_row + 2
         ws.merge_cells(f"A{row}:XFD{row}")
 
@@ -123,7 +139,7 @@ def cell_text(source: Path, target: Path, cell: str, text: str) -> Path:
     """The ratings sheet's *cell* holding *text* as written (escapes too)."""
 
     def edit(wb):
-        wb["ratings"][cell] = text
+        ratings(wb)[cell] = text
 
     return edited(source, target, edit)
 

@@ -38,8 +38,66 @@ EXAMPLES = [
                 {"name": "Assessor B", "role": "member"},
                 {"name": "Assessor C", "role": "member"},
             ],
+            "report_number": "EX-2026-0042",
+            "assessing_body": "示例评估中心 (fictional example)",
+            "scope": "总部及一号工厂的设计、生产、物流、销售与服务",
+            "start_date": "2026-10-12",
+            "end_date": "2026-10-14",
+            "interviews": [
+                {
+                    "node": "information-security",
+                    "time": "2026-10-13 09:00-10:30",
+                    "departments": ["信息中心", "设备部"],
+                    "interviewees": ["信息中心主任", "网络管理员"],
+                    "assessors": ["Assessor A", "Assessor B"],
+                },
+                {
+                    "node": "production-operations",
+                    "time": "2026-10-13 14:00-15:30",
+                    "departments": ["生产部", "质量部"],
+                    "interviewees": ["生产部经理", "质量工程师"],
+                    "assessors": ["Assessor A", "Assessor C"],
+                },
+            ],
         },
         "tailoring": [],
+        "evidence": {
+            "information-security.security-management.l1": (
+                [
+                    {
+                        "description": "信息安全管理制度（2025 版）",
+                        "method": "document-review",
+                        "date": "2026-10-12",
+                    },
+                    {
+                        "description": "信息安全协调小组任命文件",
+                        "method": "document-review",
+                    },
+                ],
+                None,
+            ),
+            "information-security.security-configuration.l2": (
+                [
+                    {
+                        "description": "抽查 3 台工业主机的补丁记录",
+                        "method": "observation",
+                        "date": "2026-10-13",
+                        "owner": "Assessor B",
+                    }
+                ],
+                "补丁未全覆盖",
+            ),
+            "information-security.intrusion-protection.l3": (
+                [
+                    {
+                        "description": "工控网络边界拓扑与防火墙配置",
+                        "method": "interview",
+                        "date": "2026-10-13",
+                    }
+                ],
+                "工控网未隔离",
+            ),
+        },
     },
     {
         "file": "db12t1073-process.json",
@@ -72,6 +130,9 @@ def main() -> None:
         for entry in data["ratings"]:
             options, weights = zip(*SHAPE[entry["level"]], strict=True)
             entry["rating"] = rng.choices(options, weights)[0]
+            evidence, note = ex.get("evidence", {}).get(entry["id"], (None, None))
+            entry["evidence"] = evidence
+            entry["note"] = note
         (out / ex["file"]).write_text(
             json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -102,11 +103,71 @@ class Assessor:
 
 
 @attrs.frozen
+class Interview:
+    """
+    One interview held for one node of the pack: when, which departments
+    and people were interviewed, and by which assessors.
+
+    >>> Interview("data", departments=("IT",)).to_dict()
+    {'node': 'data', 'departments': ['IT']}
+
+    .. versionadded:: 0.3.0
+    """
+
+    node: str
+    time: str | None = None
+    departments: tuple[str, ...] = ()
+    interviewees: tuple[str, ...] = ()
+    assessors: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (empty fields left out)."""
+        out: dict[str, Any] = {"node": self.node}
+        if self.time is not None:
+            out["time"] = self.time
+        for key in ("departments", "interviewees", "assessors"):
+            value = getattr(self, key)
+            if value:
+                out[key] = list(value)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Interview:
+        """Build from schema-checked JSON data."""
+        return cls(
+            node=data["node"],
+            time=data.get("time"),
+            departments=tuple(data.get("departments", ())),
+            interviewees=tuple(data.get("interviewees", ())),
+            assessors=tuple(data.get("assessors", ())),
+        )
+
+
+#: The optional text fields of :class:`AssessmentMetadata`, in order.
+_META_TEXT = (
+    "organisation",
+    "date",
+    "mode",
+    "notes",
+    "report_number",
+    "assessing_body",
+    "scope",
+    "start_date",
+    "end_date",
+)
+
+
+@attrs.frozen
 class AssessmentMetadata:
     """
-    Who was assessed, when, by whom, and how.
+    Who was assessed, when, by whom, and how; and what a report's cover
+    names: the report number, the assessing body, the scope, the dates
+    the assessment ran (``start_date`` to ``end_date``; ``date`` is the
+    date of the result) and the interviews held.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.3.0 ``report_number``, ``assessing_body``,
+       ``scope``, ``start_date``, ``end_date`` and ``interviews``.
     """
 
     organisation: str | None = None
@@ -114,11 +175,17 @@ class AssessmentMetadata:
     mode: str | None = None
     assessors: tuple[Assessor, ...] = ()
     notes: str | None = None
+    report_number: str | None = None
+    assessing_body: str | None = None
+    scope: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    interviews: tuple[Interview, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (empty fields left out)."""
         out: dict[str, Any] = {}
-        for key in ("organisation", "date", "mode", "notes"):
+        for key in _META_TEXT:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -127,7 +194,23 @@ class AssessmentMetadata:
                 {"name": a.name, **({"role": a.role} if a.role else {})}
                 for a in self.assessors
             ]
+        if self.interviews:
+            out["interviews"] = [i.to_dict() for i in self.interviews]
         return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AssessmentMetadata:
+        """Build from schema-checked JSON data."""
+        return cls(
+            **{key: data.get(key) for key in _META_TEXT},
+            assessors=tuple(
+                Assessor(a["name"], a.get("role"))
+                for a in data.get("assessors", [])
+            ),
+            interviews=tuple(
+                Interview.from_dict(i) for i in data.get("interviews", [])
+            ),
+        )
 
 
 def _evidence(data: Any) -> tuple[Evidence, ...]:
@@ -275,16 +358,7 @@ class Assessment:
             pack_version=data.get("pack_version"),
             profile=data.get("profile"),
             rule=data.get("rule"),
-            metadata=AssessmentMetadata(
-                organisation=meta.get("organisation"),
-                date=meta.get("date"),
-                mode=meta.get("mode"),
-                assessors=tuple(
-                    Assessor(a["name"], a.get("role"))
-                    for a in meta.get("assessors", [])
-                ),
-                notes=meta.get("notes"),
-            ),
+            metadata=AssessmentMetadata.from_dict(meta),
             tailoring=tuple(
                 Tailoring(t["node"], t["reason"])
                 for t in data.get("tailoring", [])
@@ -477,6 +551,50 @@ def iter_assessment_problems(
             f"mode must be one of {', '.join(MODES)}",
             "schema",
         )
+    yield from _metadata_problems(pack, assessment.metadata)
+
+
+def _metadata_problems(
+    pack: Pack, meta: AssessmentMetadata
+) -> Iterator[Problem]:
+    for key in ("date", "start_date", "end_date"):
+        value = getattr(meta, key)
+        if value is not None and not _is_date(value):
+            yield Problem(
+                f"$.metadata.{key}",
+                f"{key} must be a calendar date YYYY-MM-DD (got {value!r})",
+                "date",
+            )
+    if (
+        meta.start_date is not None
+        and meta.end_date is not None
+        and _is_date(meta.start_date)
+        and _is_date(meta.end_date)
+        and meta.end_date < meta.start_date
+    ):
+        yield Problem(
+            "$.metadata.end_date",
+            f"end_date {meta.end_date} is before start_date "
+            f"{meta.start_date}; the assessment ends on or after its start",
+            "date",
+        )
+    for i, interview in enumerate(meta.interviews):
+        if interview.node not in pack.nodes or interview.node == ROOT:
+            yield Problem(
+                f"$.metadata.interviews[{i}].node",
+                f"unknown node {interview.node!r} for pack {pack.id}; an "
+                "interview names a node of the pack: "
+                f"{', '.join(n for n in pack.nodes if n != ROOT)}",
+                "unknown-node",
+            )
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == len("YYYY-MM-DD")
 
 
 def _tailoring_problems(

@@ -90,7 +90,8 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "rubric",
         "mismatch": "a rating's node or level differs from its "
         "requirement's",
-        "date": "a value is not a date (YYYY-MM-DD)",
+        "date": "a value is not a date (YYYY-MM-DD), or an end date is "
+        "before its start",
         # Batch scoring
         "shape": "a ratings matrix has the wrong shape for the compiled "
         "model",

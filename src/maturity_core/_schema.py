@@ -25,6 +25,7 @@ SCHEMA_NAMES = (
     "group",
     "report",
     "vector",
+    "population",
 )
 
 

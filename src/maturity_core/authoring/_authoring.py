@@ -355,15 +355,27 @@ def pack_markdown(pack: Pack, lang: str = "zh") -> str:
 
 def pack_html(pack: Pack) -> str:
     """
-    The same tables as :func:`pack_markdown`, as a self-contained HTML page.
+    The same tables as :func:`pack_markdown` (requirements, weights,
+    rubric and bands), as a self-contained HTML page.
+
+    With the ``report`` extra the page embeds the glyphs it uses of the
+    reports' CJK font, so Chinese renders on a machine without CJK fonts;
+    without it the page says so in a comment and names system CJK fonts.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 The rubric and band sections; the embedded
+       CJK font.
     """
+    from maturity_core.report._fonts import (  # noqa: PLC0415
+        css_font_stack,
+        font_face_css,
+    )
+
     e = html.escape
     parts = [
         "<!doctype html><html lang='zh'><head><meta charset='utf-8'>",
-        f"<title>{e(pack.title.get('zh'))}</title><style>",
-        "body{font-family:sans-serif;margin:2em}"
+        f"<title>{e(pack.title.get('zh'))}</title><style>@@FONT@@",
+        f"body{{font-family:{css_font_stack()};margin:2em}}"
         "table{border-collapse:collapse;margin:1em 0}"
         "td,th{border:1px solid #999;padding:.3em .5em;vertical-align:top}"
         "th{background:#eee}",
@@ -416,8 +428,33 @@ def pack_html(pack: Pack) -> str:
                 f"<td>{e(kind)}</td><td>{e(w)}</td></tr>"
             )
         parts.append("</table>")
+    parts.append("<h2 id='rubric'>得分对应 (rubric)</h2>")
+    parts.append("<table><tr><th>rating</th><th>value</th></tr>")
+    parts += [
+        f"<tr><td>{e(o.name.get('zh'))} (<code>{e(o.id)}</code>)</td>"
+        f"<td>{e(str(o.value))}</td></tr>"
+        for o in pack.rubric.options
+    ]
+    parts.append("</table><h2 id='bands'>分数与等级 (bands)</h2>")
+    parts.append("<table><tr><th>level</th><th>S ≥</th></tr>")
+    parts += [
+        f"<tr><td>{b.level}</td><td>{e(str(b.min))}</td></tr>"
+        for b in pack.method.bands
+    ]
+    parts.append(
+        f"</table><p>Level rule: <code>{e(pack.method.rule)}</code>, "
+        f"gate {e(str(pack.method.gate))}.</p>"
+    )
     parts.append("</body></html>")
-    return "\n".join(parts)
+    page = "\n".join(parts)
+    try:
+        face = font_face_css(page)
+    except MaturityCoreError:
+        face = (
+            "/* fonts: system CJK fonts; pip install 'maturity-core[report]' "
+            "embeds a CJK font subset */"
+        )
+    return page.replace("@@FONT@@", face, 1)
 
 
 # ---------------------------------------------------------------------------

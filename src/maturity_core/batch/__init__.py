@@ -22,6 +22,14 @@ from ._batch import (
     score_many,
 )
 from ._batchio import BatchSummary, score_file
+from ._carry import (
+    CarriedCodes,
+    CarrySummary,
+    NotCarriedCount,
+    carry_codes,
+    carry_file,
+    codes_table,
+)
 from ._dask import score_dask, score_directory
 from ._population import (
     Distribution,
@@ -32,7 +40,13 @@ from ._population import (
     node_totals,
     summarise_population,
 )
-from ._synthetic import synthetic_population
+from ._summary import FileSummary, GroupSummary, summarise_file
+from ._synthetic import (
+    default_level_shares,
+    synthetic_population,
+    synthetic_table,
+    write_synthetic,
+)
 
 
 __all__ = [
@@ -40,12 +54,21 @@ __all__ = [
     "UNRATED_CODE",
     "BatchResult",
     "BatchSummary",
+    "CarriedCodes",
+    "CarrySummary",
     "CompiledModel",
     "Distribution",
+    "FileSummary",
+    "GroupSummary",
     "NodeScores",
     "NodeTotals",
+    "NotCarriedCount",
     "PopulationSummary",
+    "carry_codes",
+    "carry_file",
+    "codes_table",
     "compile_model",
+    "default_level_shares",
     "encode_frame",
     "node_scores",
     "node_totals",
@@ -53,6 +76,9 @@ __all__ = [
     "score_directory",
     "score_file",
     "score_many",
+    "summarise_file",
     "summarise_population",
     "synthetic_population",
+    "synthetic_table",
+    "write_synthetic",
 ]

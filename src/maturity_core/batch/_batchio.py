@@ -130,17 +130,24 @@ def _is_text(t: Any) -> bool:
     )
 
 
+def _arrow() -> Any:
+    """pyarrow, for the wing's modules that take it as an argument."""
+    return pa
+
+
 def iter_chunks(
     path: Path,
     chunk_rows: int,
     *,
     keys: Sequence[str] = (),
+    dictionary: bool = False,
 ) -> Iterator[Any]:
     """
     Record batches of *path*, at most *chunk_rows* rows each (streamed).
 
-    Columns other than the *keys* are read as dictionary arrays where the
-    file allows.  In a CSV file every column is text.  The *keys* columns
+    With *dictionary*, columns other than the *keys* are read as
+    dictionary arrays where the file allows.  In a CSV file every column
+    is text.  The *keys* columns
     are read exactly as written (``00123`` stays ``00123``, ``NaN`` stays
     ``NaN``, a quote that kept a formula-like key from running is
     removed); in the other columns an empty cell or a spreadsheet's
@@ -150,12 +157,12 @@ def iter_chunks(
     try:
         if _kind(path) == "parquet":
             schema = pq.read_schema(path)
-            dictionary = [
+            as_dictionary = [
                 f.name
                 for f in schema
-                if f.name not in keys and _is_text(f.type)
+                if dictionary and f.name not in keys and _is_text(f.type)
             ]
-            source = pq.ParquetFile(path, read_dictionary=dictionary)
+            source = pq.ParquetFile(path, read_dictionary=as_dictionary)
             # A reader per row group: one reader over the whole file
             # keeps memory for every dictionary batch it has read.
             for group in range(source.num_row_groups):
@@ -163,7 +170,7 @@ def iter_chunks(
                     batch_size=chunk_rows, row_groups=[group]
                 )
         else:
-            for batch in _csv_batches(path, keys):
+            for batch in _csv_batches(path, keys, dictionary=dictionary):
                 for start in range(0, batch.num_rows, chunk_rows):
                     yield batch.slice(start, chunk_rows)
     except (OSError, ValueError) as e:
@@ -178,7 +185,9 @@ _CSV_NULLS = frozenset(pacsv.ConvertOptions().null_values)
 _TEXT_CODES = pa.dictionary(pa.int32(), pa.string())
 
 
-def _csv_batches(path: Path, keys: Sequence[str]) -> Iterator[Any]:
+def _csv_batches(
+    path: Path, keys: Sequence[str], *, dictionary: bool
+) -> Iterator[Any]:
     read = pacsv.ReadOptions(block_size=_CSV_BLOCK)
     # The column names as the CSV reader sees them (a byte-order mark
     # skipped, quotes removed), so that every column is read as text.
@@ -189,18 +198,24 @@ def _csv_batches(path: Path, keys: Sequence[str]) -> Iterator[Any]:
         read_options=read,
         convert_options=pacsv.ConvertOptions(
             column_types={
-                n: pa.string() if n in keys else _TEXT_CODES for n in names
+                n: pa.string() if n in keys or not dictionary else _TEXT_CODES
+                for n in names
             },
             strings_can_be_null=False,
         ),
     )
+    nulls = pa.array(sorted(_CSV_NULLS), pa.string())
+    none = pa.scalar(None, pa.string())
     with reader:
         for batch in reader:
-            if not keys:
-                yield batch
-                continue
             columns = [
-                _key_column(column) if name in keys else column
+                _key_column(column)
+                if name in keys
+                else column
+                if dictionary
+                else pc.if_else(
+                    pc.is_in(column, value_set=nulls), none, column
+                )
                 for name, column in zip(names, batch.columns, strict=True)
             ]
             yield pa.RecordBatch.from_arrays(columns, names=names)
@@ -555,8 +570,11 @@ def _score_chunk(  # noqa: PLR0913 -- one chunk of score_file
     )
 
 
-def _shift_rows(error: Exception, offset: int, source: str) -> None:
+def _shift_rows(
+    error: Exception, offset: int, source: str | os.PathLike[str]
+) -> None:
     """Make row numbers in batch errors refer to the whole file."""
+    source = str(source)
     problems = getattr(error, "problems", None)
     if problems is not None:
         shifted = tuple(
@@ -672,7 +690,8 @@ def score_file(  # noqa: PLR0913 -- options of the CLI command
         )
 
     def batches() -> Iterator[Any]:
-        for i, batch in enumerate(iter_chunks(source, chunk_rows, keys=keys)):
+        chunks = iter_chunks(source, chunk_rows, keys=keys, dictionary=True)
+        for i, batch in enumerate(chunks):
             if i == 0:
                 encoder.check_columns(batch.schema.names)
             yield batch
@@ -783,6 +802,10 @@ class _CsvWriter:
                 )
                 batch = batch.set_column(i, field, safe)
         self._writer.write_batch(batch)
+
+    def write_table(self, table: Any) -> None:
+        for batch in table.to_batches():
+            self.write_batch(batch)
 
     def close(self) -> None:
         self._writer.close()

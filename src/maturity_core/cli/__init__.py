@@ -16,11 +16,11 @@ How it is built:
   ``--trust-code``, ``--profile``, ``--lang``, ``--format``, ``-o``...)
   are declared once in ``_options.py``; ``opt.but(help=...)`` adapts one.
 * One module per command group (``_assess``, ``_analysis``, ``_batch``,
-  ``_report``, ``_pack``) holds the command functions.  A command takes
-  the parsed arguments, calls the public API only (never a private
-  ``maturity_core._x`` module) and returns an ``Outcome``: a value (an
-  API object with ``to_dict()``, or JSON-ready data) and the exit status,
-  or a finished document (Markdown, HTML).
+  ``_populations``, ``_report``, ``_pack``) holds the command
+  functions.  A command takes the parsed arguments, calls the public API
+  only (never a private ``maturity_core._x`` module) and returns an
+  ``Outcome``: a value (an API object with ``to_dict()``, or JSON-ready
+  data) and the exit status, or a finished document (Markdown, HTML).
 * ``_output.py`` holds the formatters: JSON writes ``to_dict()`` of the
   value; text calls the command's view, ``show_x(value, args, out)``.
   ``run`` writes the output to standard output, or atomically to the
@@ -107,6 +107,7 @@ def run(
         stderr.write("maturity: error: a command is required\n")
         return EXIT_USAGE
     command: Command = args.command_entry
+    _format_from_suffix(command, args, sys.argv[1:] if argv is None else argv)
     try:
         with command_files():
             check_outputs(*_named_files(command, args))
@@ -119,6 +120,46 @@ def run(
     except MaturityCoreError as e:
         stderr.write(f"maturity: error: {printable(str(e))}\n")
         return EXIT_INVALID
+
+
+#: The format a file's suffix names, for commands with ``--format``.
+_SUFFIX_FORMATS = {
+    ".json": "json",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".txt": "text",
+}
+
+
+def _format_from_suffix(
+    command: Command, args: argparse.Namespace, argv: Sequence[str]
+) -> None:
+    """
+    Without ``--format``, the suffix of the output file chooses the format
+    when it names one the command offers: ``-o report.html`` writes HTML,
+    ``-o result.json`` JSON.  An explicit ``--format`` always wins.
+    """
+    given = any(
+        len(flag) >= len("--fo") and "--format".startswith(flag)
+        for flag in (str(token).split("=", 1)[0] for token in argv)
+    )
+    target = getattr(args, command.output, None) if command.output else None
+    if given or not isinstance(target, Path):
+        return
+    fmt = _SUFFIX_FORMATS.get(target.suffix.lower())
+    choices = next(
+        (
+            dict(opt.settings).get("choices", ())
+            for opt in command.options
+            if "--format" in opt.flags
+        ),
+        (),
+    )
+    if fmt is not None and fmt in choices:
+        args.format = fmt
 
 
 def _write(
@@ -148,7 +189,7 @@ def _write(
 
 
 #: The options naming files a command writes.
-_OUTPUTS = ("output", "out", "carried_out")
+_OUTPUTS = ("output", "out", "carried_out", "chart")
 
 
 def _named_files(

@@ -14,6 +14,7 @@ from maturity_core.io import decimal, dumps, read_json, write_text
 
 from ._common import load, load_for, read_assessment
 from ._output import Outcome, UsageError
+from ._populations import crosswalk_file
 from ._render import render_crosswalk, render_group
 
 
@@ -22,9 +23,14 @@ if TYPE_CHECKING:
 
 
 def crosswalk(args: argparse.Namespace) -> Outcome:
-    """An assessment carried to another pack, both scored side by side."""
+    """
+    An assessment carried to another pack, both scored side by side; with
+    ``--out``, a whole population file carried (:func:`crosswalk_file`).
+    """
     from maturity_core import analysis  # noqa: PLC0415
 
+    if args.out is not None:
+        return crosswalk_file(args)
     assessment = mc.Assessment.from_path(args.assessment)
     source = load_for(assessment, args)
     target = load(args.to, args)

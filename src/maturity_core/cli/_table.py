@@ -6,9 +6,10 @@ the function that runs it, in the order ``maturity --help`` lists them.
 from __future__ import annotations
 
 import argparse
+from fractions import Fraction
 from pathlib import Path
 
-from . import _analysis, _assess, _batch, _pack, _report
+from . import _analysis, _assess, _batch, _pack, _populations, _report
 from ._options import (
     ASSESSMENT,
     DEFAULT_PROFILE,
@@ -103,6 +104,24 @@ COMMANDS: tuple[Command, ...] = (
                 type=Path,
                 help="write the carried assessment here",
             ),
+            option(
+                "--out",
+                type=Path,
+                help="carry a population file (.parquet/.csv, the input of "
+                "`maturity batch`) instead of an assessment and write it "
+                "here",
+            ),
+            option(
+                "--from-profile",
+                help="with --out: the population's profile (default: the "
+                "pack's)",
+            ),
+            option(
+                "--key",
+                action="append",
+                default=[],
+                help="with --out: a key column to copy (repeatable)",
+            ),
             FORMAT,
         ),
         text=_analysis.show_crosswalk,
@@ -112,14 +131,21 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "report",
-        "diagnostic report: Markdown, self-contained HTML or JSON",
+        "diagnostic report: Markdown, self-contained HTML, PDF or JSON",
         _report.report,
         (
             ASSESSMENT,
             *PACK_OPTIONS,
-            option("--format", choices=("md", "html", "json"), default="md"),
+            option(
+                "--format", choices=("md", "html", "pdf", "json"), default="md"
+            ),
             LANG,
             option("--target", type=int, help="plan target level"),
+            option(
+                "--effort",
+                type=Path,
+                help="JSON object: requirement id -> effort, for the roadmap",
+            ),
             OUTPUT.but(
                 help="write here (Markdown: the chart goes beside it as PNG)"
             ),
@@ -415,6 +441,111 @@ COMMANDS: tuple[Command, ...] = (
         description="Score every row of a wide table (one column per "
         "requirement id, rating ids as values) with exact integer "
         "arithmetic, streaming chunk by chunk.",
+    ),
+    Command(
+        "synth",
+        "write a synthetic population (Parquet or CSV) for a pack",
+        _populations.synth,
+        (
+            PACK_REF,
+            TRUST,
+            DEFAULT_PROFILE,
+            option("--rows", type=int, required=True, help="how many rows"),
+            option(
+                "--out",
+                required=True,
+                type=Path,
+                help="output .parquet or .csv",
+            ),
+            option("--seed", type=int, default=0, help="seed (default: 0)"),
+            option(
+                "--level-shares",
+                metavar="LEVEL=SHARE,…",
+                help="share of rows passing the gate at exactly LEVEL "
+                "levels (0 = none), e.g. 0=0.2,1=0.4,2=0.4 (default: the "
+                "pack's)",
+            ),
+            option(
+                "--near-gate",
+                type=_populations.fraction,
+                help="share of rows whose deciding level score lies within "
+                "--band of the gate (default: left to chance)",
+            ),
+            option(
+                "--band",
+                type=_populations.fraction,
+                default=Fraction(1, 10),
+                help="half-width of the band around the gate (default: 0.1)",
+            ),
+            option(
+                "--na",
+                type=_populations.fraction,
+                default=Fraction(0),
+                help="share of cells rated na where the rubric allows it",
+            ),
+            option(
+                "--keys",
+                default="",
+                metavar="NAME,…",
+                help="synthetic key columns: org (unique ids) and any "
+                "grouping name (labels NAME-1 … NAME-5), e.g. "
+                "org,region,industry",
+            ),
+            FORMAT,
+        ),
+        text=_populations.show_synth,
+        description="Write synthetic assessments in the layout `maturity "
+        "batch` reads, drawn from a documented model (see the batch "
+        "documentation): level shares, rows near the gate, na cells. "
+        "They describe no real organisation.",
+    ),
+    Command(
+        "population",
+        "summarise a population file: level shares, node statistics, "
+        "weakest nodes, per group",
+        _populations.population,
+        (
+            option("input", type=Path, help="input .parquet or .csv file"),
+            PACK.but(required=True, help="pack id or path"),
+            TRUST,
+            DEFAULT_PROFILE,
+            RULE,
+            option(
+                "--key",
+                action="append",
+                default=[],
+                help="a key column of the file, not a rating (repeatable)",
+            ),
+            option(
+                "--by",
+                action="append",
+                default=[],
+                metavar="COLUMN",
+                help="group by this key column too (repeatable)",
+            ),
+            UNRATED.but(
+                help="unrated cells: error (default) or none (lowest rating)"
+            ),
+            option(
+                "--out",
+                type=Path,
+                help="write the summary: .json or .md",
+            ),
+            option(
+                "--chart",
+                type=Path,
+                help="write the population radar here (PNG; the report "
+                "extra)",
+            ),
+            LANG,
+            FORMAT,
+        ),
+        text=_populations.show_population,
+        description="Score every row of a population file (the input of "
+        "`maturity batch`) exactly and summarise it: level counts and "
+        "shares, exact means and quantiles of S, of each level score and "
+        "of each node, and the weakest leaves, overall and per value of "
+        "each --by column.",
     ),
     Command(
         "validate",

@@ -6,25 +6,57 @@ is one row per in-scope requirement, grouped and ordered as the pack's tree,
 that raters fill in and the core reads back with the same checks as an
 assessment JSON file.
 
-XLSX workbooks have three sheets:
+A questionnaire speaks one language (``lang``, by default the pack's main
+one): its sheet names, headers, field names, values such as the mode and
+the roles, and its instructions come from the questionnaire's message
+catalogue (English, Chinese and German; English for other languages), and
+the pack's tier and node names, requirement texts and rating labels from
+the pack.  A text the pack lacks in that language is shown in its original
+language, labelled with it (``[original, zh] …``).  Reading accepts sheet
+names, headers and values in any catalogue language, and the canonical
+names below, so a questionnaire reads whatever language it was written in.
 
+XLSX workbooks have these sheets (named here in English):
+
+``instructions``
+    How to fill in the questionnaire, step by step, and each rubric's
+    ratings with their labels, values and ids.  Not read back.
 ``ratings``
-    Columns ``id``, one column per tier of the pack's tree named by the
-    tier's id (for example ``function``, ``category``, ``practice``: the
+    Columns ``id``, one column per tier of the pack's tree headed by the
+    tier's name (for example *Function*, *Category*, *Practice*: the
     names of the requirement's nodes), ``item``, ``level``,
     ``requirement``, ``rating``, ``evidence`` and ``note`` (and
     ``assessor`` when a rating names its assessor).  ``rating`` has a
-    drop-down of the ids of the requirement's rubric (``na`` too where the
-    rubric allows it); a blank rating is unrated.  The tier columns,
+    drop-down of the labels of the requirement's rubric (its not
+    applicable label too where the rubric allows it); the label is what
+    is written, and the label in any of the pack's languages or the
+    rating's id is read.  A blank rating is unrated.  The tier columns,
     ``item`` and ``requirement`` only inform the rater and are not read
-    back; ``level`` is read and checked.
+    back; ``level`` is read and checked.  Above the requirements, a row
+    gives the overall progress, and a heading row for each node of the
+    tiers down to the charted one gives its name and its progress: a
+    formula for the share of its requirements rated among those not
+    tailored out, shown as a percentage, which Excel and LibreOffice
+    update as ratings are filled in.  Requirement rows are outlined under
+    their headings.  A row without an id, a level, evidence, a note and
+    an assessor is a heading and is not read.
 ``metadata``
     Columns ``field`` and ``value``; fields ``pack``, ``pack_version``,
-    ``profile``, ``rule``, ``organisation``, ``date``, ``mode``,
-    ``assessors`` (one cell, ``name:role; name:role``; the role may be left
-    out) and ``notes``.  Only ``pack`` is required.
+    ``profile`` (a drop-down of the pack's profiles), ``rule`` (the
+    pack's rules offered), ``organisation``, ``date`` (a date cell),
+    ``mode`` (a drop-down) and ``notes``; ``assessors`` (one cell,
+    ``name:role; name:role``, the role may be left out) is read too.  Only
+    ``pack`` is required.
+``assessors``
+    Columns ``name`` and ``role`` (a drop-down; may be blank), one
+    assessor a row.  Assessors given both here and in the ``assessors``
+    field are refused.
 ``tailoring``
-    Columns ``node`` and ``reason``, one node taken out of scope a row.
+    Columns ``node``, ``title``, ``tailored`` and ``reason``: one row for
+    each node the profile lets be tailored out, in tree order.  A node is
+    taken out of scope by choosing *yes* in ``tailored`` (a drop-down) and
+    giving the reason; a reason without the mark is refused.  A sheet
+    without a ``tailored`` column takes every row's node out.
 
 CSV questionnaires (UTF-8 with a byte-order mark, so Excel shows Chinese
 correctly) have one sheet, so the rest travels in extra columns:
@@ -33,20 +65,21 @@ correctly) have one sheet, so the rest travels in extra columns:
 ``notes`` taken from the first row; and ``tailoring_node`` and
 ``tailoring_reason``, one tailored node a row from the first row on
 (these two do not belong to the requirement on the same row).  Only
-``id``, ``rating`` and ``pack`` are required.
+``id``, ``rating`` and ``pack`` are required.  Headers are written in the
+questionnaire's language and read in any.
 
 Reading back gives one rating per row, in row order, with its ``id``,
 ``rating``, ``evidence`` (a plain string), ``note``, ``level`` and the
 ``node`` the pack puts the requirement under.  So the round trip is exact
 for assessments that list each in-scope requirement once, in tree order,
-with its node and level, as :func:`blank_assessment` makes them.  Not
-carried exactly:
+with its node and level, as :func:`blank_assessment` makes them, and
+(in XLSX) tailor nodes in tree order.  Not carried exactly:
 
 * structured evidence (a list, or with method, date or owner) is
   flattened to text, one line per item;
 * empty strings read back as absent;
-* assessor names may not contain ``;`` (the separator of their cell);
-  writing refuses them.
+* in CSV, assessor names may not contain ``;`` (the separator of their
+  cell); writing refuses them.
 
 Dates saved by Excel as ``2026/10/15`` are read as ``2026-10-15``.  A CSV
 text cell that a spreadsheet would run as a formula (it begins with
@@ -57,6 +90,7 @@ again on reading, so such texts round-trip exactly.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import importlib
@@ -67,6 +101,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
@@ -81,9 +116,10 @@ from maturity_core._assessment import (
     iter_assessment_problems,
 )
 from maturity_core._escape import from_csv_cell, to_csv_cell
-from maturity_core._model import Pack, Profile, Requirement
+from maturity_core._model import NA, Pack, Profile, Requirement, Rubric
 from maturity_core._packs import discover_packs, load_pack
 from maturity_core._scoring import profile_or_error
+from maturity_core._text import Text
 from maturity_core.exceptions import (
     AssessmentError,
     InputError,
@@ -92,6 +128,8 @@ from maturity_core.exceptions import (
     Problem,
     UnknownRequirementError,
 )
+
+from ._messages import CATALOGUE, message, spellings
 
 
 #: The columns of the ``ratings`` sheet, in order, after ``id`` and the
@@ -146,7 +184,14 @@ _TEXT_FIELDS = ("organisation", "notes")
 _CSV_REPEATED = ("pack", "pack_version", "profile")
 _CSV_FIRST_ROW = ("rule", "organisation", "date", "mode", "assessors", "notes")
 _CSV_TAILORING = ("tailoring_node", "tailoring_reason")
-_SHEETS = ("ratings", "metadata", "tailoring")
+_SHEETS = ("instructions", "ratings", "metadata", "assessors", "tailoring")
+#: The sheets whose cells are read.
+_READ_SHEETS = ("ratings", "metadata", "assessors", "tailoring")
+#: The columns of the assessors and tailoring sheets.
+_ASSESSOR_COLUMNS = ("name", "role")
+_TAILORING_COLUMNS = ("node", "title", "tailored", "reason")
+_ROLES = ("lead", "member")
+_MODES = ("self", "external")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _LAST_STEP = re.compile(r"(\.[^.\[]+|\[\d+\])$")
 _SLASH_DATE = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})")
@@ -225,6 +270,10 @@ class _Raw:
     fields: dict[str, tuple[Any, _Cell]] = attrs.Factory(dict)
     tailoring: list[dict[str, tuple[Any, _Cell]]] = attrs.Factory(list)
     problems: list[Problem] = attrs.Factory(list)
+    #: Rows of the assessors sheet (``None``: the file has none).
+    assessors: list[dict[str, tuple[Any, _Cell]]] | None = None
+    #: The catalogue language the headers are written in, if one.
+    lang: str | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -236,7 +285,7 @@ def write_questionnaire(
     path: str | os.PathLike[str],
     *,
     profile: str | None = None,
-    lang: str = "zh",
+    lang: str | None = None,
     assessment: Assessment | None = None,
 ) -> Path:
     """
@@ -252,7 +301,12 @@ def write_questionnaire(
         path: Where to write; ``.xlsx`` or ``.csv``.
         profile: The profile whose scope is asked (default: the
             assessment's, then the pack's default).
-        lang: The language of names and texts, ``zh`` or ``en``.
+        lang: The language of the questionnaire, a BCP 47 tag (default:
+            the pack's main language): its headers, sheet names and
+            instructions (English where the questionnaire's catalogue
+            lacks the language), and the pack's names, texts and rating
+            labels (a text the pack lacks in *lang* is shown in its
+            original language, labelled with it).
         assessment: Ratings, evidence, notes, metadata and tailoring to
             fill in.
 
@@ -266,9 +320,12 @@ def write_questionnaire(
         MaturityCoreError: If XLSX is asked for and openpyxl is missing.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 *lang* defaults to the pack's main language
+       and also sets the questionnaire's own words and rating labels.
     """
     path = Path(path)
     kind = _kind(path)
+    lang = lang or pack.language
     prof = _writing_profile(pack, profile, assessment)
     reqs = _in_tree_order(pack, prof)
     if assessment is not None:
@@ -280,9 +337,10 @@ def write_questionnaire(
         lang=lang,
         assessment=assessment,
         asked_profile=profile,
+        one_cell=kind == ".csv",
     )
     if kind == ".xlsx":
-        _write_xlsx(path, sheet)
+        _write_xlsx(path, sheet, _Layout.build(pack, prof, reqs, sheet))
     else:
         # The byte-order mark tells Excel the file is UTF-8.
         data = _csv_text(sheet).encode("utf-8-sig")
@@ -385,7 +443,7 @@ def _flatten_evidence(entry: RatingEntry) -> str | None:
     return "\n".join(lines)
 
 
-def _assessors_cell(assessment: Assessment) -> str | None:
+def _assessors_cell(assessment: Assessment, lang: str) -> str | None:
     parts = []
     for i, a in enumerate(assessment.metadata.assessors):
         if ";" in a.name:
@@ -401,7 +459,7 @@ def _assessors_cell(assessment: Assessment) -> str | None:
                 assessment.source,
             )
         if a.role:
-            parts.append(f"{a.name}:{a.role}")
+            parts.append(f"{a.name}:{_role_label(a.role, lang)}")
         elif ":" in a.name:
             # A trailing colon keeps the name's own colon from reading
             # as the start of a role.
@@ -409,6 +467,130 @@ def _assessors_cell(assessment: Assessment) -> str | None:
         else:
             parts.append(a.name)
     return "; ".join(parts) or None
+
+
+# ---------------------------------------------------------------------------
+# Words in the assessor's language
+
+
+def _aliases(keys: Mapping[str, str]) -> Mapping[str, str]:
+    """
+    Every spelling of each name in *keys* (name → catalogue key),
+    case-folded, mapped to the name: the name itself and its text in
+    every catalogue language.
+    """
+    out: dict[str, str] = {}
+    for name, key in keys.items():
+        out.setdefault(name.casefold(), name)
+        for text in spellings(key):
+            out.setdefault(text.casefold(), name)
+    return out
+
+
+_SHEET_NAMES = _aliases({s: f"sheet.{s}" for s in _SHEETS})
+_HEADER_NAMES = _aliases(
+    {
+        **{c: f"column.{c}" for c in _RATING_COLUMNS},
+        **{c: f"column.{c}" for c in ("field", "value")},
+        **{c: f"column.{c}" for c in _ASSESSOR_COLUMNS},
+        **{c: f"column.{c}" for c in _TAILORING_COLUMNS},
+        **{c: f"column.{c}" for c in _CSV_TAILORING},
+        **{f: f"field.{f}" for f in METADATA_FIELDS},
+    }
+)
+_FIELD_NAMES = _aliases({f: f"field.{f}" for f in METADATA_FIELDS})
+_MODE_NAMES = _aliases({m: f"mode.{m}" for m in _MODES})
+_ROLE_NAMES = _aliases({r: f"role.{r}" for r in _ROLES})
+_YES = frozenset(t.casefold() for t in spellings("mark.yes"))
+
+
+def _canonical(names: Mapping[str, str], word: str | None) -> str | None:
+    """The name *word* spells in *names*; *word* itself if none."""
+    if word is None:
+        return None
+    return names.get(word.casefold(), word)
+
+
+def _header_text(column: str, lang: str) -> str:
+    return message(f"column.{column}", lang)
+
+
+def _field_label(field: str, lang: str) -> str:
+    return message(f"field.{field}", lang)
+
+
+def _mode_label(mode: str | None, lang: str) -> str | None:
+    return message(f"mode.{mode}", lang) if mode in _MODES else mode
+
+
+def _role_label(role: str, lang: str) -> str:
+    return message(f"role.{role}", lang) if role in _ROLES else role
+
+
+def _shown(text: Text, lang: str) -> str | None:
+    """
+    *text* in *lang*; where the pack lacks it, the original text with
+    its language labelled; ``None`` if there is no text.
+    """
+    found = text.find(lang)
+    if found is not None:
+        return found or None
+    if not text.items:
+        return None
+    original, value = next(
+        ((k, v) for k, v in text.items if k != "und"), text.items[0]
+    )
+    return f"{message('text.original', lang, language=original)} {value}"
+
+
+def _rating_labels(rubric: Rubric, lang: str) -> dict[str, str]:
+    """
+    Rating id → the label a rater picks in *lang*: the rubric's name of
+    the rating.  Where two labels would read alike, or a label reads as
+    another rating's id, the ids themselves are the labels.
+    """
+    labels = {o.id: o.name.get(lang).strip() or o.id for o in rubric.options}
+    if rubric.na_allowed:
+        labels[NA] = rubric.na_name.get(lang).strip() or NA
+    folded = [label.casefold() for label in labels.values()]
+    ids = {i.casefold(): i for i in labels}
+    clash = len(set(folded)) < len(folded) or any(
+        ids.get(f, i) != i for i, f in zip(labels, folded, strict=True)
+    )
+    return {i: i for i in labels} if clash else labels
+
+
+def _rating_ids(rubric: Rubric) -> dict[str, str]:
+    """
+    Every spelling a rater may give a rating of *rubric*, case-folded,
+    mapped to its id: the ids, and the names of the ratings in each of
+    the pack's languages that name one rating only.
+    """
+    ids = {i.casefold(): i for i in rubric.ids}
+    named: dict[str, set[str]] = {}
+    names = [(o.id, o.name) for o in rubric.options]
+    if rubric.na_allowed:
+        names.append((NA, rubric.na_name))
+    for rid, name in names:
+        for text in name.values.values():
+            named.setdefault(text.strip().casefold(), set()).add(rid)
+    for text, owners in named.items():
+        if len(owners) == 1 and text:
+            ids.setdefault(text, next(iter(owners)))
+    return ids
+
+
+def _value_text(value: Fraction) -> str:
+    """*value* as a decimal where it has a short one, else as a fraction."""
+    den = value.denominator
+    while den % 2 == 0:
+        den //= 2
+    while den % 5 == 0:
+        den //= 5
+    if den != 1:
+        return str(value)
+    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
+    return text if Fraction(text) == value else str(value)
 
 
 @attrs.frozen
@@ -421,9 +603,18 @@ class _Sheet:
     tailoring: tuple[tuple[str, str], ...]
     lang: str
     #: The rubric of each row's requirement.
-    rubrics: tuple[Any, ...] = ()
+    rubrics: tuple[Rubric, ...] = ()
     #: The tier columns, top first.
     tiers: tuple[str, ...] = ()
+    #: The tier columns' headers, in *lang*.
+    tier_names: tuple[str, ...] = ()
+    #: (name, role label or None) of each assessor.
+    assessors: tuple[tuple[str, str | None], ...] = ()
+    #: The pack's title and standard, in *lang*.
+    title: str = ""
+    #: The pack's profiles, and the level rules it names.
+    profiles: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
 
     @classmethod
     def build(  # noqa: PLR0913 -- the arguments of write_questionnaire
@@ -435,7 +626,12 @@ class _Sheet:
         lang: str,
         assessment: Assessment | None,
         asked_profile: str | None,
+        one_cell: bool = True,
     ) -> _Sheet:
+        """
+        What to write; the assessors in one cell if *one_cell* (CSV),
+        else on a sheet of their own.
+        """
         entries = (
             {e.requirement: e for e in assessment.ratings}
             if assessment is not None
@@ -443,23 +639,32 @@ class _Sheet:
         )
         rows = []
         tiers = tier_columns(pack)
+        labels = {
+            rid: _rating_labels(rubric, lang)
+            for rid, rubric in pack.rubrics.items()
+        }
         for req in reqs:
             names = {
-                pack.depths[n]: pack.nodes[n].name.get(lang)
+                pack.depths[n]: _shown(pack.nodes[n].name, lang)
                 for n in (req.node, *pack.ancestors(req.node))
             }
             entry = entries.get(req.id, RatingEntry(req.id))
+            rubric = pack.rubric_of(req)
             rows.append(
                 {
                     "id": req.id,
                     **{
-                        tier: names.get(depth) or None
+                        tier: names.get(depth)
                         for depth, tier in enumerate(tiers, start=1)
                     },
-                    "item": req.item.get(lang) or None,
+                    "item": _shown(req.item, lang),
                     "level": req.level,
-                    "requirement": req.text.get(lang) or None,
-                    "rating": entry.rating,
+                    "requirement": _shown(req.text, lang),
+                    "rating": (
+                        labels[rubric.id].get(entry.rating, entry.rating)
+                        if entry.rating is not None
+                        else None
+                    ),
                     "evidence": _flatten_evidence(entry),
                     "note": entry.note,
                     _ASSESSOR: entry.assessor,
@@ -467,10 +672,18 @@ class _Sheet:
             )
         with_assessor = any(row[_ASSESSOR] is not None for row in rows)
         columns = rating_columns(tiers)
+        meta = assessment.metadata if assessment is not None else None
         return cls(
             columns=columns if with_assessor else columns[:-1],
             rows=tuple(rows),
-            fields=cls._fields(pack, profile, assessment, asked_profile),
+            fields=cls._fields(
+                pack,
+                profile,
+                assessment,
+                asked_profile,
+                lang=lang,
+                one_cell=one_cell,
+            ),
             tailoring=tuple(
                 (t.node, t.reason)
                 for t in (assessment.tailoring if assessment else ())
@@ -478,14 +691,28 @@ class _Sheet:
             lang=lang,
             rubrics=tuple(pack.rubric_of(req) for req in reqs),
             tiers=tiers,
+            tier_names=tuple(
+                pack.tier(d).name.get(lang) or pack.tier(d).id
+                for d in range(1, pack.max_depth + 1)
+            ),
+            assessors=tuple(
+                (a.name, _role_label(a.role, lang) if a.role else None)
+                for a in (meta.assessors if meta is not None else ())
+            ),
+            title=pack.title.get(lang),
+            profiles=tuple(pack.profiles),
+            rules=pack.method.rules or (pack.method.rule,),
         )
 
     @staticmethod
-    def _fields(
+    def _fields(  # noqa: PLR0913 -- what one metadata sheet holds
         pack: Pack,
         profile: Profile,
         assessment: Assessment | None,
         asked_profile: str | None,
+        *,
+        lang: str,
+        one_cell: bool,
     ) -> dict[str, str | None]:
         if assessment is None:
             return {
@@ -502,17 +729,32 @@ class _Sheet:
             "rule": assessment.rule,
             "organisation": meta.organisation,
             "date": meta.date,
-            "mode": meta.mode,
-            "assessors": _assessors_cell(assessment),
+            "mode": _mode_label(meta.mode, lang),
+            "assessors": (
+                _assessors_cell(assessment, lang) if one_cell else None
+            ),
             "notes": meta.notes,
         }
+
+    def header(self, column: str) -> str:
+        """The header of *column* in the sheet's language."""
+        if column in self.tiers:
+            return self.tier_names[self.tiers.index(column)]
+        return _header_text(column, self.lang)
 
 
 def _csv_text(sheet: _Sheet) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     header = (*sheet.columns, *_CSV_REPEATED, *_CSV_FIRST_ROW, *_CSV_TAILORING)
-    writer.writerow(header)
+    writer.writerow(
+        [
+            _field_label(c, sheet.lang)
+            if c in METADATA_FIELDS
+            else sheet.header(c)
+            for c in header
+        ]
+    )
     count = max(len(sheet.rows), len(sheet.tailoring), 1)
     for i in range(count):
         row = dict(sheet.rows[i]) if i < len(sheet.rows) else {}
@@ -627,50 +869,522 @@ def _put(ws: Any, row: int, column: int, value: Any) -> Any:
     return cell
 
 
-def _write_xlsx(path: Path, sheet: _Sheet) -> None:
+@attrs.frozen
+class _Layout:
+    """
+    The rows of an XLSX ratings sheet below its header: the overall
+    progress, a heading with its progress for each node down to the
+    charted tier, and the requirements; and the tailoring sheet's nodes.
+    """
+
+    #: ("overall", None, 0), ("group", node id, depth) or
+    #: ("requirement", index into the sheet's rows, outline level), in
+    #: sheet order from row 2 on.
+    lines: tuple[tuple[str, Any, int], ...]
+    #: The nodes the tailoring sheet offers, in tree order.
+    tailorable: tuple[str, ...]
+    #: Each offered node's "tier: name" in the sheet's language.
+    titles: Mapping[str, str]
+    #: Each requirement row's offered nodes at or above its leaf.
+    offered: tuple[tuple[str, ...], ...]
+    #: Each heading node's name in the sheet's language.
+    names: Mapping[str, str]
+
+    @classmethod
+    def build(
+        cls,
+        pack: Pack,
+        profile: Profile,
+        reqs: Sequence[Requirement],
+        sheet: _Sheet,
+    ) -> _Layout:
+        tailored = {node for node, _ in sheet.tailoring}
+        tailorable = tuple(
+            n.id
+            for n in pack.root.walk()
+            if n.id in tailored or pack.is_tailorable(profile, n.id)
+        )
+        offer = set(tailorable)
+        lines: list[tuple[str, Any, int]] = [("overall", None, 0)]
+        above: tuple[str, ...] = ()
+        for i, req in enumerate(reqs):
+            path = (*reversed(list(pack.ancestors(req.node))), req.node)
+            groups = path[: pack.chart_depth]
+            start = next(
+                (
+                    d
+                    for d, (a, b) in enumerate(
+                        itertools.zip_longest(above, groups)
+                    )
+                    if a != b
+                ),
+                len(groups),
+            )
+            lines.extend(
+                ("group", node, d)
+                for d, node in enumerate(groups[start:], start + 1)
+            )
+            above = groups
+            lines.append(("requirement", i, len(groups)))
+        lang = sheet.lang
+        return cls(
+            lines=tuple(lines),
+            tailorable=tailorable,
+            titles={
+                n: f"{pack.tier(pack.depths[n]).name.get(lang)}: "
+                f"{_shown(pack.nodes[n].name, lang) or n}"
+                for n in tailorable
+            },
+            offered=tuple(
+                tuple(
+                    n
+                    for n in (r.node, *pack.ancestors(r.node))
+                    if n in offer
+                )
+                for r in reqs
+            ),
+            names={
+                node: _shown(pack.nodes[node].name, lang) or node
+                for kind, node, _ in lines
+                if kind == "group"
+            },
+        )
+
+
+def _sheet_ref(title: str, cell: str) -> str:
+    """A reference to *cell* on the sheet *title*, as formulas write it."""
+    return "'" + title.replace("'", "''") + "'!" + cell
+
+
+def _formula_text(text: str) -> str:
+    """*text* as a string in a formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _cell_ranges(column: str, rows: Sequence[int], *, absolute: bool) -> str:
+    d = "$" if absolute else ""
+    return ",".join(
+        f"{d}{column}{d}{lo}"
+        if lo == hi
+        else f"{d}{column}{d}{lo}:{d}{column}{d}{hi}"
+        for lo, hi in _runs(rows)
+    )
+
+
+#: Arguments one COUNTA is given at most (Excel takes 255).
+_COUNTA_ARGS = 200
+#: Excel's limit on the text of a formula.
+_XLSX_FORMULA_CHARS = 8_192
+
+
+def _progress_formula(
+    column: str,
+    rows: Sequence[tuple[int, tuple[str, ...]]],
+    marks: Mapping[str, str],
+    yes: str,
+    tailored: str,
+) -> str:
+    """
+    The share of the rating cells of *rows* that are filled, among the
+    rows not tailored out: each row is (sheet row, the tailoring marks
+    that take it out of scope).
+    """
+    by_marks: dict[tuple[str, ...], list[int]] = {}
+    for row, nodes in rows:
+        by_marks.setdefault(nodes, []).append(row)
+    rated, total = [], []
+
+    def counted(group: Sequence[int]) -> str:
+        runs = _cell_ranges(column, group, absolute=False).split(",")
+        return "+".join(
+            f"COUNTA({','.join(runs[i : i + _COUNTA_ARGS])})"
+            for i in range(0, len(runs), _COUNTA_ARGS)
+        )
+
+    for nodes, group in by_marks.items():
+        count = counted(group)
+        if nodes:
+            kept = (
+                "NOT(OR("
+                + ",".join(f"{marks[n]}={_formula_text(yes)}" for n in nodes)
+                + "))"
+            )
+            rated.append(f"({count})*{kept}")
+            total.append(f"{len(group)}*{kept}")
+        else:
+            rated.append(f"({count})" if "+" in count else count)
+            total.append(str(len(group)))
+    den = "+".join(total) or "0"
+    formula = (
+        f"=IF({den}=0,{_formula_text(tailored)},"
+        f"({'+'.join(rated) or '0'})/({den}))"
+    )
+    if len(formula) > _XLSX_FORMULA_CHARS:
+        # Too many tailoring marks to weigh: the share of all the rows.
+        formula = f"=({counted(sorted(r for r, _ in rows))})/{len(rows)}"
+    return formula if len(formula) <= _XLSX_FORMULA_CHARS else ""
+
+
+def _write_xlsx(path: Path, sheet: _Sheet, layout: _Layout) -> None:
     openpyxl = _openpyxl()
+    styles = importlib.import_module("openpyxl.styles")
+    bold = styles.Font(bold=True)
+    wrap = styles.Alignment(wrap_text=True, vertical="top")
+    lang = sheet.lang
+
+    _long_cells(sheet)
+    wb = openpyxl.Workbook()
+    guide = wb.active
+    guide.title = message("sheet.instructions", lang)
+    ws = wb.create_sheet(message("sheet.ratings", lang))
+    meta = wb.create_sheet(message("sheet.metadata", lang))
+    people = wb.create_sheet(message("sheet.assessors", lang))
+    tail = wb.create_sheet(message("sheet.tailoring", lang))
+    wb.active = wb.worksheets.index(ws)
+    lists = _instructions(guide, sheet, bold, wrap)
+    _ratings_sheet(ws, sheet, layout, tail.title, lists)
+    _metadata_sheet(meta, sheet, bold, wrap)
+    _assessors_sheet(people, sheet, bold, wrap)
+    _tailoring_sheet(tail, sheet, layout, bold, wrap)
+    _write_atomic(path, wb.save)
+
+
+def _ratings_sheet(
+    ws: Any,
+    sheet: _Sheet,
+    layout: _Layout,
+    tailoring: str,
+    lists: Mapping[str, str],
+) -> None:
+    """The ratings sheet: headings with progress, and requirements."""
     styles = importlib.import_module("openpyxl.styles")
     bold = styles.Font(bold=True)
     wrap = styles.Alignment(wrap_text=True, vertical="top")
     top = styles.Alignment(vertical="top")
     letter = importlib.import_module("openpyxl.utils").get_column_letter
-
-    _long_cells(sheet)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "ratings"
+    lang = sheet.lang
     for c, name in enumerate(sheet.columns, 1):
-        _put(ws, 1, c, name).font = bold
+        _put(ws, 1, c, sheet.header(name)).font = bold
         ws.column_dimensions[letter(c)].width = _WIDTHS.get(name, _TIER_WIDTH)
-    for r, row in enumerate(sheet.rows, 2):
-        for c, name in enumerate(sheet.columns, 1):
-            cell = _put(ws, r, c, row[name])
-            wrapped = name in _WRAPPED or name in sheet.tiers
-            cell.alignment = wrap if wrapped else top
-    last = len(sheet.rows) + 1
+    rating = letter(sheet.columns.index("rating") + 1)
+    ws.column_dimensions[rating].width = max(
+        _WIDTHS["rating"],
+        *(
+            _display_width(label) + 2
+            for r in {r.id: r for r in sheet.rubrics}.values()
+            for label in _rating_labels(r, lang).values()
+        ),
+    )
+    marks = {
+        node: _sheet_ref(tailoring, f"$C${r}")
+        for r, node in enumerate(layout.tailorable, 2)
+    }
+    yes = message("mark.yes", lang)
+    req_rows: list[tuple[int, tuple[str, ...]]] = []
+    groups: list[tuple[int, str | None, int]] = []
+    open_groups: list[tuple[int, int]] = []
+    members: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
+    column = {name: c for c, name in enumerate(sheet.columns, 1)}
+    for r, (kind, what, depth) in enumerate(layout.lines, 2):
+        if kind == "requirement":
+            row = sheet.rows[what]
+            for c, name in enumerate(sheet.columns, 1):
+                wrapped = name in _WRAPPED or name in sheet.tiers
+                _put(ws, r, c, row[name]).alignment = wrap if wrapped else top
+            member = (r, layout.offered[what])
+            req_rows.append(member)
+            for g, _ in open_groups:
+                members[g].append(member)
+            ws.row_dimensions[r].outline_level = min(depth, 7)
+            continue
+        while open_groups and open_groups[-1][1] >= depth:
+            open_groups.pop()
+        if depth:
+            open_groups.append((r, depth))
+            ws.row_dimensions[r].outline_level = min(depth - 1, 7)
+            tier = sheet.tiers[depth - 1]
+            _put(ws, r, column[tier], layout.names[what]).font = bold
+        label = message(
+            "progress.group" if depth else "progress.overall", lang
+        )
+        _put(ws, r, column["requirement"], label).font = bold
+        members[r] = []
+        groups.append((r, what, depth))
+    for r, _, depth in groups:
+        cell = ws.cell(row=r, column=column["rating"])
+        cell.value = (
+            _progress_formula(
+                rating,
+                members[r] if depth else req_rows,
+                marks,
+                yes,
+                message("progress.tailored", lang),
+            )
+            or None
+        )
+        cell.number_format = "0%"
+        cell.font = bold
+    ws.sheet_properties.outlinePr.summaryBelow = False
+    last = len(layout.lines) + 1
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{letter(len(sheet.columns))}{last}"
-    rating = letter(sheet.columns.index("rating") + 1)
     # One drop-down per rubric, over the rows of its requirements.
     by_rubric: dict[str, list[int]] = {}
-    for r, rubric in enumerate(sheet.rubrics, 2):
+    for (r, _), rubric in zip(req_rows, sheet.rubrics, strict=True):
         by_rubric.setdefault(rubric.id, []).append(r)
-    for rubric in {r.id: r for r in sheet.rubrics}.values():
-        cells = " ".join(
-            f"{rating}{lo}" if lo == hi else f"{rating}{lo}:{rating}{hi}"
-            for lo, hi in _runs(by_rubric[rubric.id])
-        )
-        _drop_down(ws, rubric, cells, sheet.lang)
+    _drop_downs(ws, sheet, rating, by_rubric, lists)
 
-    meta = wb.create_sheet("metadata")
-    _table(meta, ("field", "value"), list(sheet.fields.items()), bold, wrap)
+
+def _drop_downs(
+    ws: Any,
+    sheet: _Sheet,
+    column: str,
+    rows: Mapping[str, Sequence[int]],
+    lists: Mapping[str, str],
+) -> None:
+    """Each rubric's drop-down on the rating cells of its *rows*."""
+    for rubric in {r.id: r for r in sheet.rubrics}.values():
+        cells = _cell_ranges(column, rows[rubric.id], absolute=False)
+        _drop_down(ws, rubric, cells.replace(",", " "), sheet.lang, lists)
+
+
+def _metadata_sheet(ws: Any, sheet: _Sheet, bold: Any, wrap: Any) -> None:
+    """The metadata sheet: one field a row (the assessors have a sheet)."""
+    lang = sheet.lang
+    meta = ws
+    fields = [(f, v) for f, v in sheet.fields.items() if f != "assessors"]
+    _table(
+        meta,
+        (_header_text("field", lang), _header_text("value", lang)),
+        [(_field_label(f, lang), v) for f, v in fields],
+        bold,
+        wrap,
+    )
     meta.column_dimensions["A"].width = 16
     meta.column_dimensions["B"].width = 60
-    tail = wb.create_sheet("tailoring")
-    _table(tail, ("node", "reason"), list(sheet.tailoring), bold, wrap)
-    tail.column_dimensions["A"].width = 24
-    tail.column_dimensions["B"].width = 60
-    _write_atomic(path, wb.save)
+    _metadata_checks(meta, [f for f, _ in fields], sheet)
+
+
+def _assessors_sheet(ws: Any, sheet: _Sheet, bold: Any, wrap: Any) -> None:
+    """The assessors sheet: a name and a role from a drop-down a row."""
+    lang = sheet.lang
+    people = ws
+    _table(
+        people,
+        (_header_text("name", lang), _header_text("role", lang)),
+        list(sheet.assessors),
+        bold,
+        wrap,
+    )
+    people.column_dimensions["A"].width = 30
+    people.column_dimensions["B"].width = 16
+    roles = [_role_label(r, lang) for r in _ROLES]
+    _list_check(
+        people,
+        f"B2:B{len(sheet.assessors) + 51}",
+        roles,
+        message("dropdown.error", lang, labels=" / ".join(roles)),
+    )
+
+
+
+def _tailoring_sheet(
+    ws: Any, sheet: _Sheet, layout: _Layout, bold: Any, wrap: Any
+) -> None:
+    """The tailoring sheet: each node that may be tailored out, a row."""
+    lang = sheet.lang
+    tail = ws
+    yes = message("mark.yes", lang)
+    reasons = dict(sheet.tailoring)
+    _table(
+        tail,
+        tuple(_header_text(c, lang) for c in _TAILORING_COLUMNS),
+        [
+            (
+                node,
+                layout.titles[node],
+                yes if node in reasons else None,
+                reasons.get(node),
+            )
+            for node in layout.tailorable
+        ],
+        bold,
+        wrap,
+    )
+    for col, width in zip("ABCD", (24, 36, 12, 60), strict=True):
+        tail.column_dimensions[col].width = width
+    _list_check(
+        tail,
+        f"C2:C{len(layout.tailorable) + 1}",
+        [yes],
+        message("dropdown.error", lang, labels=yes),
+    )
+
+
+def _display_width(text: str) -> int:
+    """Columns *text* takes in a spreadsheet: wide characters take two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def _instructions(
+    ws: Any, sheet: _Sheet, bold: Any, wrap: Any
+) -> dict[str, str]:
+    """
+    Fill the instructions sheet: how to fill in the questionnaire and
+    each rubric's ratings with their values.  Returns each rubric's
+    range of labels, for drop-downs too long to list inline.
+    """
+    lang = sheet.lang
+    words = {
+        key.removeprefix("sheet."): message(key, lang)
+        for key in (
+            "sheet.ratings",
+            "sheet.metadata",
+            "sheet.assessors",
+            "sheet.tailoring",
+        )
+    }
+    words.update(
+        {
+            c: _header_text(c, lang)
+            for c in ("id", "rating", "evidence", "note", "name", "role")
+        }
+    )
+    words.update(
+        tailored=_header_text("tailored", lang),
+        reason=_header_text("reason", lang),
+        yes=message("mark.yes", lang),
+        roles=" / ".join(_role_label(r, lang) for r in _ROLES),
+    )
+    r = 1
+    _put(ws, r, 1, message("instructions.title", lang)).font = bold
+    r += 1
+    _put(ws, r, 1, message("instructions.pack", lang, title=sheet.title))
+    r += 2
+    _put(ws, r, 1, message("instructions.steps", lang)).font = bold
+    for step in ("ratings", "evidence", "metadata", "assessors", "tailoring"):
+        r += 1
+        text = message(f"instructions.step.{step}", lang, **words)
+        _put(ws, r, 1, text).alignment = wrap
+    r += 1
+    _put(ws, r, 1, message("instructions.step.rows", lang, **words))
+    ws.cell(row=r, column=1).alignment = wrap
+    r += 1
+    _put(ws, r, 1, message("instructions.progress", lang)).alignment = wrap
+    ranges = {}
+    counts: dict[str, int] = {}
+    for rubric in sheet.rubrics:
+        counts[rubric.id] = counts.get(rubric.id, 0) + 1
+    for rubric in {x.id: x for x in sheet.rubrics}.values():
+        r += 2
+        name = rubric.name.get(lang) or (rubric.id if len(counts) > 1 else "")
+        head = (
+            message("instructions.rubric", lang, rubric=name)
+            if name
+            else message("instructions.rubric.unnamed", lang)
+        )
+        if len(counts) > 1:
+            more = message(
+                "instructions.rubric.requirements",
+                lang,
+                count=counts[rubric.id],
+            )
+            head = f"{head} ({more})"
+        _put(ws, r, 1, head).font = bold
+        r += 1
+        for c, key in enumerate(("rating", "value", "id"), 1):
+            _put(ws, r, c, message(f"instructions.{key}", lang)).font = bold
+        labels = _rating_labels(rubric, lang)
+        first = r + 1
+        for option in rubric.options:
+            r += 1
+            _put(ws, r, 1, labels[option.id])
+            _put(ws, r, 2, _value_text(option.value))
+            _put(ws, r, 3, option.id)
+        if rubric.na_allowed:
+            r += 1
+            _put(ws, r, 1, labels[NA])
+            _put(ws, r, 2, message("instructions.na", lang))
+            _put(ws, r, 3, NA)
+        ranges[rubric.id] = _sheet_ref(ws.title, f"$A${first}:$A${r}")
+    ws.column_dimensions["A"].width = 90
+    ws.column_dimensions["B"].width = 24
+    ws.column_dimensions["C"].width = 12
+    return ranges
+
+
+def _metadata_checks(ws: Any, fields: Sequence[str], sheet: _Sheet) -> None:
+    """Drop-downs and a date check on the metadata values that have them."""
+    lang = sheet.lang
+    row = {f: r for r, f in enumerate(fields, 2)}
+    _list_check(
+        ws,
+        f"B{row['profile']}",
+        sheet.profiles,
+        message("dropdown.error", lang, labels=" / ".join(sheet.profiles)),
+    )
+    # Any registered rule may be named: the pack's are offered, and
+    # another one only warns.
+    _list_check(
+        ws,
+        f"B{row['rule']}",
+        sheet.rules,
+        message("dropdown.error", lang, labels=" / ".join(sheet.rules)),
+        style="warning",
+    )
+    modes = [_mode_label(m, lang) or m for m in _MODES]
+    _list_check(
+        ws,
+        f"B{row['mode']}",
+        modes,
+        message("dropdown.error", lang, labels=" / ".join(modes)),
+    )
+    date = sheet.fields.get("date")
+    cell = ws.cell(row=row["date"], column=2)
+    if date is not None:
+        with contextlib.suppress(ValueError):
+            cell.value = dt.date.fromisoformat(date)
+    cell.number_format = "yyyy-mm-dd"
+    dv = importlib.import_module("openpyxl.worksheet.datavalidation")
+    check = dv.DataValidation(
+        type="date",
+        operator="greaterThan",
+        formula1="1",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        error="YYYY-MM-DD",
+    )
+    check.add(f"B{row['date']}")
+    ws.add_data_validation(check)
+
+
+def _list_check(
+    ws: Any,
+    cells: str,
+    values: Sequence[str],
+    error: str,
+    *,
+    style: str = "stop",
+) -> None:
+    """A drop-down of *values* on *cells*, where they fit in one list."""
+    formula = '"' + ",".join(values) + '"'
+    if len(formula) > _XLSX_LIST_CHARS or any(
+        "," in v or '"' in v for v in values
+    ):
+        return
+    dv = importlib.import_module("openpyxl.worksheet.datavalidation")
+    check = dv.DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle=style,
+        error=error[:_XLSX_LIST_CHARS],
+    )
+    for cell_range in cells.split():
+        check.add(cell_range)
+    ws.add_data_validation(check)
 
 
 def _long_cells(sheet: _Sheet) -> None:
@@ -701,8 +1415,8 @@ def _long_cells(sheet: _Sheet) -> None:
 
 def _table(
     ws: Any,
-    header: tuple[str, str],
-    rows: list[tuple[str, str | None]],
+    header: tuple[str, ...],
+    rows: Sequence[tuple[str | None, ...]],
     bold: Any,
     wrap: Any,
 ) -> None:
@@ -725,16 +1439,29 @@ def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _drop_down(ws: Any, rubric: Any, cells: str, lang: str) -> None:
-    ids = rubric.ids
-    formula = '"' + ",".join(ids) + '"'
-    if len(formula) > _XLSX_LIST_CHARS:  # pragma: no cover -- no such pack
-        # Excel refuses longer lists; the reader still checks every rating.
-        return
-    names = [f"{o.id} = {o.name.get(lang)}" for o in rubric.options]
+def _drop_down(
+    ws: Any,
+    rubric: Rubric,
+    cells: str,
+    lang: str,
+    lists: Mapping[str, str],
+) -> None:
+    """
+    The drop-down of *rubric*'s labels in *lang* on *cells*: listed
+    inline where they fit, else taken from the instructions sheet.
+    """
+    labels = list(_rating_labels(rubric, lang).values())
+    formula = '"' + ",".join(labels) + '"'
+    if len(formula) > _XLSX_LIST_CHARS or any(
+        "," in v or '"' in v for v in labels
+    ):
+        formula = lists[rubric.id]
+    values = _rating_labels(rubric, lang)
+    names = [
+        f"{values[o.id]} = {_value_text(o.value)}" for o in rubric.options
+    ]
     if rubric.na_allowed:
-        names.append(f"na = {rubric.na_name.get(lang)}")
-    prompt = "\n".join(names)
+        names.append(f"{values[NA]} = {message('instructions.na', lang)}")
     dv = importlib.import_module("openpyxl.worksheet.datavalidation")
     validation = dv.DataValidation(
         type="list",
@@ -742,14 +1469,13 @@ def _drop_down(ws: Any, rubric: Any, cells: str, lang: str) -> None:
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
-        errorTitle="rating",
-        error=(
-            f"请从列表中选择 / choose one of: {', '.join(ids)} "
-            "(留空 = 未评 / blank = unrated)"
+        errorTitle=_header_text("rating", lang)[:32],
+        error=message(
+            "dropdown.error", lang, labels=" / ".join(labels)
         )[:_XLSX_LIST_CHARS],
         showInputMessage=True,
-        promptTitle="rating",
-        prompt=prompt[:_XLSX_LIST_CHARS],
+        promptTitle=message("dropdown.choose", lang)[:32],
+        prompt="\n".join(names)[:_XLSX_LIST_CHARS],
     )
     for cell_range in cells.split():
         validation.add(cell_range)
@@ -810,7 +1536,10 @@ def read_questionnaire(
         raise _error(problems, source)
     if pack is None:
         pack = _installed(doc["pack"])
+    lang = raw.lang or pack.language
+    problems = _choice_problems(doc, where, lang)
     if doc["pack"] == pack.id:
+        problems += _rating_problems(pack, doc, where, lang)
         for entry in doc["ratings"]:
             req = pack.requirements_by_id.get(entry["id"])
             if req is not None:
@@ -818,11 +1547,107 @@ def read_questionnaire(
     try:
         assessment = Assessment.from_dict(doc, source=source)
     except AssessmentError as e:
-        raise _error(_located(e.problems, where), source) from None
-    problems = list(_pack_problems(pack, assessment, where))
+        located = [*problems, *_located(e.problems, where)]
+        raise _error(located, source) from None
+    problems += _pack_problems(pack, assessment, where)
     if problems:
-        raise _error(problems, source)
+        raise _error(_in_order(problems), source)
     return assessment
+
+
+def _in_order(problems: Sequence[Problem]) -> list[Problem]:
+    """*problems* by their place in the assessment, ratings in row order."""
+
+    def key(p: Problem) -> tuple[int, str]:
+        m = re.match(r"\$\.ratings\[(\d+)\]", p.json_path)
+        return (int(m.group(1)), p.json_path) if m else (-1, p.json_path)
+
+    return sorted(problems, key=key)
+
+
+def _choice_problems(
+    doc: dict[str, Any], where: Mapping[str, _Cell], lang: str
+) -> list[Problem]:
+    """
+    The mode and assessor roles of *doc* that are none of the valid
+    ones, each a problem listing the valid values in *lang* with their
+    ids (and left out, so that nothing else reports it).
+    """
+    meta = doc.get("metadata", {})
+    checks = [("$.metadata.mode", meta, "mode", _MODES)]
+    checks += [
+        (f"$.metadata.assessors[{i}].role", entry, "role", _ROLES)
+        for i, entry in enumerate(meta.get("assessors", []))
+    ]
+    problems = []
+    for path, holder, key, valid in checks:
+        value = holder.get(key)
+        if value is None or value in valid:
+            continue
+        del holder[key]
+        labels = ", ".join(
+            f"{message(f'{key}.{v}', lang)} ({v})" for v in valid
+        )
+        problems.append(
+            Problem(
+                path,
+                f"{value!r} is not a valid {key}; valid: {labels}",
+                "schema",
+            )
+        )
+    return _located(problems, where)
+
+
+def _rating_problems(
+    pack: Pack, doc: dict[str, Any], where: Mapping[str, _Cell], lang: str
+) -> list[Problem]:
+    """
+    Turn the ratings of *doc* given as labels, in any of the pack's
+    languages, into rating ids; each rating that is neither a label nor
+    an id of its requirement's rubric is a problem that lists the valid
+    labels in *lang* (and the rating is left out, so that nothing else
+    reports it).
+    """
+    problems = []
+    lookups = {rid: _rating_ids(r) for rid, r in pack.rubrics.items()}
+    for i, entry in enumerate(doc["ratings"]):
+        given = entry.get("rating")
+        if given is None:
+            continue
+        req = pack.requirements_by_id.get(entry["id"])
+        if req is None:
+            # An unknown requirement is reported as such; its rating is
+            # kept only if it could be an id.
+            if not _ID.fullmatch(given):
+                entry["rating"] = None
+            continue
+        rubric = pack.rubric_of(req)
+        found = lookups[rubric.id].get(given.casefold())
+        if found is not None:
+            entry["rating"] = found
+            continue
+        entry["rating"] = None
+        labels = _rating_labels(rubric, lang)
+        valid = ", ".join(
+            label if label == rid else f"{label} ({rid})"
+            for rid, label in labels.items()
+        )
+        hint = ""
+        if given.casefold() == NA or given.casefold() in {
+            t.casefold() for t in rubric.na_name.values.values()
+        }:
+            named = "" if rubric is pack.rubric else f" {rubric.id!r}"
+            hint = f" ('na' is not allowed by pack {pack.id}'s rubric{named})"
+        path = f"$.ratings[{i}].rating"
+        problems.append(
+            Problem(
+                path,
+                f"{where[path]}: rating {given!r} is not in the "
+                f"rubric{hint}; valid ratings: {valid}",
+                "invalid-rating",
+            )
+        )
+    return problems
 
 
 def _error(problems: Sequence[Problem], source: str) -> AssessmentError:
@@ -950,10 +1775,10 @@ def _metadata(
         text = _text(value) if field in _TEXT_FIELDS else _word(value)
         if text is None:
             continue
-        if field == "date":
-            text = _iso_date(text)
         target = doc if field in _TOP_FIELDS else meta
-        target[field] = _assessors(text) if field == "assessors" else text
+        target[field] = _field_value(field, text)
+    if raw.assessors is not None:
+        _sheet_assessors(raw, where, meta, problems)
     if "pack" not in doc:
         cell = raw.fields.get("pack", (None, _Cell(raw.file, "metadata")))[1]
         problems.append(
@@ -977,6 +1802,39 @@ def _metadata(
     return meta
 
 
+def _field_value(field: str, text: str) -> Any:
+    """The value of metadata *field* given as *text*."""
+    if field == "date":
+        return _iso_date(text)
+    if field == "mode":
+        return _canonical(_MODE_NAMES, text)
+    if field == "assessors":
+        return _assessors(text)
+    return text
+
+
+def _sheet_assessors(
+    raw: _Raw,
+    where: dict[str, _Cell],
+    meta: dict[str, Any],
+    problems: list[Problem],
+) -> None:
+    """Take the assessors from the assessors sheet, if it lists any."""
+    people = _assessor_rows(raw, where, problems)
+    if people and "assessors" in meta:
+        problems.append(
+            _at(
+                raw.fields["assessors"][1],
+                "$.metadata.assessors",
+                "the assessors are given twice, in this cell and on the "
+                "assessors sheet; keep them on the sheet",
+                "duplicate-field",
+            )
+        )
+    elif people:
+        meta["assessors"] = people
+
+
 def _iso_date(text: str) -> str:
     m = _SLASH_DATE.fullmatch(text)
     if m is None:
@@ -995,7 +1853,38 @@ def _assessors(text: str) -> list[dict[str, str]]:
             name, role = role, ""
         entry = {"name": name.strip()}
         if role.strip():
-            entry["role"] = role.strip()
+            entry["role"] = _canonical(_ROLE_NAMES, role.strip()) or ""
+        out.append(entry)
+    return out
+
+
+def _assessor_rows(
+    raw: _Raw, where: dict[str, _Cell], problems: list[Problem]
+) -> list[dict[str, str]]:
+    """The assessors of the assessors sheet, one a row."""
+    out = []
+    for i, row in enumerate(raw.assessors or ()):
+        base = f"$.metadata.assessors[{i}]"
+        name_value, name_cell = row["name"]
+        where[f"{base}.name"] = name_cell
+        where[base] = name_cell
+        name = _word(name_value)
+        entry = {"name": name or ""}
+        if name is None:
+            problems.append(
+                _at(
+                    name_cell,
+                    f"{base}.name",
+                    "the name cell is empty; every assessor row needs a "
+                    "name (the role may be left blank)",
+                    "empty-cell",
+                )
+            )
+        if "role" in row:
+            where[f"{base}.role"] = row["role"][1]
+            role = _word(row["role"][0])
+            if role is not None:
+                entry["role"] = _canonical(_ROLE_NAMES, role) or role
         out.append(entry)
     return out
 
@@ -1004,10 +1893,13 @@ def _tailoring(
     raw: _Raw, where: dict[str, _Cell], problems: list[Problem]
 ) -> list[dict[str, Any]]:
     out = []
-    for i, row in enumerate(raw.tailoring):
+    marked = [row for row in raw.tailoring if _marked(row, problems)]
+    for i, row in enumerate(marked):
         base = f"$.tailoring[{i}]"
         entry = {}
         for key, (value, cell) in row.items():
+            if key not in ("node", "reason"):
+                continue
             where[f"{base}.{key}"] = cell
             text = _word(value) if key == "node" else _text(value)
             if text is None:
@@ -1023,6 +1915,60 @@ def _tailoring(
             entry[key] = text
         out.append(entry)
     return out
+
+
+def _marked(
+    row: Mapping[str, tuple[Any, _Cell]], problems: list[Problem]
+) -> bool:
+    """
+    Whether the tailoring row *row* takes its node out: a row of a sheet
+    with a ``tailored`` column must be marked there (a reason without the
+    mark is a problem); in a sheet without one, every row does.
+    """
+    if "tailored" not in row:
+        return True
+    mark, cell = row["tailored"]
+    word = _word(mark)
+    if word is None:
+        reason = row.get("reason", (None, cell))[0]
+        if not _blank(reason):
+            problems.append(
+                _at(
+                    cell,
+                    "$.tailoring",
+                    "a reason is given but the node is not marked as "
+                    f"tailored out; choose {spellings('mark.yes')[0]!r} (or "
+                    "its word in the questionnaire's language) or clear the "
+                    "reason",
+                    "empty-cell",
+                )
+            )
+        return False
+    if word.casefold() not in _YES:
+        problems.append(
+            _at(
+                cell,
+                "$.tailoring",
+                f"{word!r} does not mark a node as tailored out; valid: "
+                f"{', '.join(spellings('mark.yes'))} (or blank)",
+                "schema",
+            )
+        )
+        return False
+    return True
+
+
+def _heading(row: Mapping[str, tuple[Any, _Cell]]) -> bool:
+    """
+    Whether *row* of an XLSX ratings sheet is a heading (a group of the
+    pack's tree with its progress): no id, level, evidence, note or
+    assessor.  Its rating cell holds the progress and is not read.
+    """
+    return all(
+        _blank(row[c][0])
+        for c in ("id", "level", "evidence", "note", _ASSESSOR)
+        if c in row
+    )
 
 
 def _ratings(
@@ -1123,7 +2069,11 @@ def _load_xlsx(path: Path, data: bytes) -> dict[str, list[tuple[Any, ...]]]:
             )
         try:
             return {
-                name: _sheet_rows(path, wb[name]) if name in _SHEETS else []
+                name: (
+                    _sheet_rows(path, wb[name])
+                    if _canonical(_SHEET_NAMES, name) in _READ_SHEETS
+                    else []
+                )
                 for name in wb.sheetnames
             }
         finally:
@@ -1199,64 +2149,103 @@ def _sheet_rows(path: Path, ws: Any) -> list[tuple[Any, ...]]:
 
 
 def _read_xlsx(path: Path, data: bytes, tiers: tuple[str, ...] | None) -> _Raw:
-    sheets = _load_xlsx(path, data)
+    loaded = _load_xlsx(path, data)
     source = str(path)
-    unknown = [s for s in sheets if s not in _SHEETS]
-    if unknown or "ratings" not in sheets or "metadata" not in sheets:
+    title: dict[str, str] = {}
+    unknown = []
+    for name in loaded:
+        kind = _canonical(_SHEET_NAMES, name)
+        if kind in _SHEETS and kind not in title:
+            title[kind] = name
+        else:
+            unknown.append(name)
+    if unknown or "ratings" not in title or "metadata" not in title:
         what = (
             f"unknown sheet {unknown[0]!r}"
             if unknown
             else "the workbook has no "
-            + ("'ratings'" if "ratings" not in sheets else "'metadata'")
+            + ("'ratings'" if "ratings" not in title else "'metadata'")
             + " sheet"
         )
         raise InputError(
             source,
             "$",
             f"{path.name}: {what}; a questionnaire has the sheets "
-            f"{', '.join(map(repr, _SHEETS))} ('tailoring' may be left out)",
+            f"{', '.join(map(repr, _SHEETS))}, named in any of the "
+            "questionnaire's languages (all but 'ratings' and 'metadata' "
+            "may be left out)",
         )
     raw = _Raw(path.name)
-    clean = {
-        name: _unescaped(path, name, rows) for name, rows in sheets.items()
+    sheets = {
+        kind: _unescaped(path, name, loaded[name])
+        for kind, name in title.items()
     }
-    raw.ratings.extend(
-        _records(
-            path,
-            "ratings",
-            clean["ratings"],
-            known=rating_columns(tiers or ()),
-            free=_TIER_SPAN,
-            required=_REQUIRED,
-            json_path="$.ratings",
-        )
+    raw.lang = _language_of(sheets["ratings"][0] if sheets["ratings"] else ())
+    records = _records(
+        path,
+        title["ratings"],
+        sheets["ratings"],
+        known=rating_columns(tiers or ()),
+        free=_TIER_SPAN,
+        required=_REQUIRED,
+        json_path="$.ratings",
     )
+    raw.ratings.extend(row for row in records if not _heading(row))
     pair = ("field", "value")
     for row in _records(
         path,
-        "metadata",
-        clean["metadata"],
+        title["metadata"],
+        sheets["metadata"],
         known=pair,
         required=pair,
         json_path="$.metadata",
     ):
         _metadata_row(raw, row)
-    pair = ("node", "reason")
+    if "assessors" in title:
+        raw.assessors = list(
+            _records(
+                path,
+                title["assessors"],
+                sheets["assessors"],
+                known=_ASSESSOR_COLUMNS,
+                required=("name",),
+                json_path="$.metadata.assessors",
+            )
+        )
     for row in _records(
         path,
-        "tailoring",
-        clean.get("tailoring", []),
-        known=pair,
-        required=pair,
+        title.get("tailoring", "tailoring"),
+        sheets.get("tailoring", []),
+        known=_TAILORING_COLUMNS,
+        required=("node", "reason"),
         json_path="$.tailoring",
     ):
         raw.tailoring.append(row)
     return raw
 
 
+def _language_of(header: Sequence[Any]) -> str | None:
+    """
+    The catalogue language *header*'s words are written in: the one
+    whose column names it uses most (``None`` for a tie).
+    """
+    words = {w.casefold() for v in header if (w := _word(v)) is not None}
+    hits = {
+        lang: sum(
+            texts[k].casefold() in words
+            for k in texts
+            if k.startswith("column.")
+        )
+        for lang, texts in CATALOGUE.items()
+    }
+    best = max(hits.values())
+    winners = [lang for lang, n in hits.items() if n == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
 def _metadata_row(raw: _Raw, row: dict[str, tuple[Any, _Cell]]) -> None:
     (name, name_cell), (value, value_cell) = row["field"], row["value"]
-    field = _word(name)
+    field = _canonical(_FIELD_NAMES, _word(name))
     if field not in METADATA_FIELDS:
         raw.problems.append(
             _at(
@@ -1336,7 +2325,9 @@ def _header(  # noqa: C901, PLR0913, PLR0917 -- one header's checks
 
     if not rows:
         raise fail(None, f"no header row; expected {', '.join(known)}")
-    header: list[str | None] = [_word(v) for v in rows[0]]
+    header: list[str | None] = [
+        _canonical(_HEADER_NAMES, _word(v)) for v in rows[0]
+    ]
     while header and header[-1] is None:
         header.pop()
     seen = set()
@@ -1397,6 +2388,7 @@ def _read_csv(path: Path, data: bytes, tiers: tuple[str, ...] | None) -> _Raw:
         *_CSV_TAILORING,
     )
     raw = _Raw(path.name)
+    raw.lang = _language_of(rows[0] if rows else ())
     required = (*_REQUIRED, "pack")
     records = _records(
         path,
