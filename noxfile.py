@@ -147,7 +147,7 @@ def properties(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmark batch scoring on 1,000,000 DB12 assessments (slow)."""
-    session.install(".[batch]", *PACKS)
+    session.install(".[dask]", *PACKS)
     session.run("python", "benchmarks/bench_batch.py", *session.posargs)
 
 

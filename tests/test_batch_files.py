@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -160,6 +161,162 @@ class TestScoreFile:
             mc.batch.score_file(model, source, tmp_path / "o.parquet")
 
 
+    def test_workers_write_the_same_bytes(self, tmp_path, model, population):
+        """Two worker threads write the file one worker writes."""
+        source = tmp_path / "in.parquet"
+        population.to_parquet(source)
+        one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
+
+        mc.batch.score_file(
+            model, source, one, keys=["org"], chunk_rows=32, workers=1
+        )
+        mc.batch.score_file(
+            model, source, two, keys=["org"], chunk_rows=32, workers=2
+        )
+
+        assert one.read_bytes() == two.read_bytes()
+
+    def test_float_columns_are_the_exact_values_rounded(
+        self, tmp_path, model, population
+    ):
+        """--float adds a float64 column after each exact column."""
+        from fractions import Fraction  # noqa: PLC0415
+
+        source = tmp_path / "in.parquet"
+        population.to_parquet(source)
+        out = tmp_path / "out.parquet"
+
+        mc.batch.score_file(
+            model, source, out, keys=["org"], floats=True, nodes=True
+        )
+        got = pd.read_parquet(out)
+        exact_columns = [
+            c for c in got.columns if c == "score" or c[0] == "X"
+            or c.startswith("total:")
+        ]  # fmt: skip
+        exact_columns = [c for c in exact_columns if not c.endswith("_float")]
+
+        assert all(
+            got.columns.get_loc(c) + 1 == got.columns.get_loc(f"{c}_float")
+            for c in exact_columns
+        )
+        assert all(
+            [float(Fraction(v)) for v in got[c]] == got[f"{c}_float"].tolist()
+            for c in exact_columns
+        )
+        assert "float64" == str(got["score_float"].dtype)
+
+    def test_dictionary_columns_are_read_as_codes(self, tmp_path, model):
+        """A Parquet file written with dictionary columns scores as text."""
+        import pyarrow as pa  # noqa: PLC0415
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        codes = mc.batch.synthetic_population(model, 40, seed=3)
+        columns = {"org": pa.array([f"o{i}" for i in range(40)])}
+        for j, rid in enumerate(model.requirement_ids):
+            columns[rid] = pa.DictionaryArray.from_arrays(
+                pa.array(codes[:, j]), pa.array(model.column_rating_ids[j])
+            )
+        source = tmp_path / "in.parquet"
+        pq.write_table(pa.table(columns), source)
+        out = tmp_path / "out.parquet"
+
+        mc.batch.score_file(model, source, out, keys=["org"])
+
+        assert [
+            str(s) for s in mc.batch.score_many(model, codes).scores()
+        ] == pd.read_parquet(out)["score"].tolist()
+
+    def test_csv_na_and_empty_cells(self, tmp_path):
+        """In a CSV file 'na' is a rating and an empty cell is unrated."""
+        pack = mc.load_pack("bcgrading")
+        model = mc.batch.compile_model(pack)
+        codes = mc.batch.synthetic_population(model, 3, seed=4)
+        frame = pd.DataFrame(
+            [
+                [model.column_rating_ids[j][c] for j, c in enumerate(row)]
+                for row in codes.tolist()
+            ],
+            columns=list(model.requirement_ids),
+        )
+        na_column = next(
+            j
+            for j, rid in enumerate(model.requirement_ids)
+            if pack.rubric_of(pack.requirements_by_id[rid]).na_allowed
+        )
+        frame.iloc[0, na_column] = "na"
+        frame.iloc[1, 0] = ""
+        source = tmp_path / "in.csv"
+        frame.to_csv(source, index=False)
+        out = tmp_path / "out.parquet"
+        codes[0, na_column] = mc.batch.NA_CODE
+        codes[1, 0] = mc.batch.UNRATED_CODE
+
+        mc.batch.score_file(model, source, out, unrated="none")
+
+        assert [
+            str(s)
+            for s in mc.batch.score_many(model, codes, unrated="none").scores()
+        ] == pd.read_parquet(out)["score"].tolist()
+
+    def test_missing_key_column_is_named(self, tmp_path, model, population):
+        """A --key column the file lacks is an error naming it."""
+        source = tmp_path / "in.parquet"
+        population.to_parquet(source)
+
+        with pytest.raises(mc.AssessmentError, match="'site'") as info:
+            mc.batch.score_file(
+                model, source, tmp_path / "o.parquet", keys=["site"]
+            )
+        assert "missing-key" in [p.code for p in info.value.problems]
+
+    def test_unrated_row_number_counts_from_the_start(
+        self, tmp_path, model, population
+    ):
+        """An unrated cell's row number is its row in the whole file."""
+        population.loc[70, model.requirement_ids[2]] = None
+        source = tmp_path / "in.parquet"
+        population.to_parquet(source)
+
+        with pytest.raises(mc.ScoringError, match=r"in\.parquet: row 70:"):
+            mc.batch.score_file(
+                model, source, tmp_path / "o.parquet", keys=["org"],
+                chunk_rows=32,
+            )  # fmt: skip
+
+    def test_rows_on_the_exact_path_are_counted(self, tmp_path):
+        """A rule that reads node scores (no vectorised form) sends every
+        row to the exact path, and the summary says how many."""
+
+        def weakest_node(xs, gate, nodes):
+            del gate
+            low = min((min(s.values()) for s in nodes.values()), default=0)
+            return mc.typing.RuleOutcome(low + xs[0], len(xs), ("weakest",))
+
+        mc.register_rule(
+            mc.LevelRule("test-weakest-node", weakest_node, sees_nodes=True),
+            replace=True,
+        )
+        pack = mc.load_pack("db12t1073")
+        model = mc.batch.compile_model(
+            pack, "discrete", rule="test-weakest-node"
+        )
+        codes = mc.batch.synthetic_population(model, 30, seed=5)
+        frame = pd.DataFrame(
+            np.array(model.rating_ids, dtype=object)[codes],
+            columns=list(model.requirement_ids),
+        )
+        source = tmp_path / "in.parquet"
+        frame.to_parquet(source)
+
+        summary = mc.batch.score_file(model, source, tmp_path / "o.parquet")
+
+        assert (30, 30) == (
+            mc.batch.score_many(model, codes).rows_on_exact_path,
+            summary.rows_on_exact_path,
+        )
+
+
 class TestBatchCommand:
     def test_scores_a_file_and_reports_levels(self, tmp_path, population):
         """`maturity batch` writes the output and summarises the levels."""
@@ -220,3 +377,52 @@ class TestBatchCommand:
         assert 1 == status
         assert str(source) in stderr.getvalue()
         assert "Traceback" not in stderr.getvalue()
+
+    def test_float_and_workers_options(self, tmp_path, population):
+        """--float adds float columns; --workers 2 scores the same rows."""
+        source = tmp_path / "in.parquet"
+        population.to_parquet(source)
+        out = tmp_path / "out.parquet"
+
+        status = run(
+            [
+                "batch", str(source), "--pack", "db12t1073", "--key", "org",
+                "--out", str(out), "--float", "--workers", "2",
+                "--no-progress",
+            ],
+            io.StringIO(),
+            io.StringIO(),
+        )  # fmt: skip
+        got = pd.read_parquet(out)
+
+        assert 0 == status
+        assert [float(Fraction(s)) for s in got["score"]] == got[
+            "score_float"
+        ].tolist()
+
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            (["--workers", "0"], "--workers must be at least 1"),
+            (["--dask", "tcp://127.0.0.1:9"], "not one"),
+        ],
+    )
+    def test_bad_speed_options_are_usage_errors(
+        self, tmp_path, population, extra, message
+    ):
+        """--workers below 1 and --dask with a file input exit 2."""
+        source = tmp_path / "in.parquet"
+        population.to_parquet(source)
+        stderr = io.StringIO()
+
+        status = run(
+            [
+                "batch", str(source), "--pack", "db12t1073",
+                "--out", str(tmp_path / "o.parquet"), *extra,
+            ],
+            io.StringIO(),
+            stderr,
+        )  # fmt: skip
+
+        assert 2 == status
+        assert message in stderr.getvalue()

@@ -314,3 +314,118 @@ def test_batch_node_totals_equal_the_results(pair):
             totals.total(node, 0),
             None if level < 0 else level,
         )
+
+
+def _write_population(path, model, rows):
+    """*rows* (requirement id → rating or None) as a wide file with a key."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.csv as pacsv  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    columns = {"org": [f"o{i}" for i in range(len(rows))]}
+    for rid in model.requirement_ids:
+        columns[rid] = [row.get(rid) for row in rows]
+    table = pa.table(
+        {k: pa.array(v, pa.string()) for k, v in columns.items()}
+    )
+    if path.suffix == ".csv":
+        pacsv.write_csv(table, path)
+    else:
+        pq.write_table(table, path)
+
+
+@law
+@given(
+    gen.general_packs_and_populations(),
+    st.sampled_from([".parquet", ".csv"]),
+    st.integers(min_value=1, max_value=3),
+    st.data(),
+)
+def test_file_path_equals_score_many_and_scalar(case, suffix, chunk, data):
+    """
+    A population written to a file and scored by score_file (two
+    workers, small chunks, unrated cells under unrated='none') equals
+    score_many on the same rows and score() row by row: exact S, X,
+    level and counted levels; the float columns are the exact values
+    rounded; the rows scored one by one are counted alike.
+    """
+    import tempfile  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    pack, assessment, result, model, population = _population_case(case)
+    cells = [
+        (i, rid)
+        for i in range(len(population))
+        for rid in model.requirement_ids
+    ]
+    dropped = data.draw(st.sets(st.sampled_from(cells), max_size=4))
+    rows = [
+        {
+            rid: (None if (i, rid) in dropped else rating)
+            for rid, rating in row.items()
+        }
+        for i, row in enumerate(population)
+    ]
+    expected = []
+    for row in rows:
+        scored = mc.score(
+            pack,
+            attrs.evolve(
+                assessment,
+                ratings=tuple(
+                    mc.RatingEntry(rid, rating)
+                    for rid, rating in row.items()
+                    if rating is not None
+                ),
+            ),
+            profile=result.profile,
+            rule=result.rule,
+            unrated="none",
+        )
+        expected.append(
+            [
+                str(scored.score),
+                *(str(x) for x in scored.level_scores),
+                scored.counted_levels,
+                float(scored.score),
+            ]
+        )
+    batch = mc.batch.score_many(model, rows, unrated="none")
+    with tempfile.TemporaryDirectory() as tmp:
+        source, out = Path(tmp) / f"in{suffix}", Path(tmp) / "out.parquet"
+        _write_population(source, model, rows)
+        summary = mc.batch.score_file(
+            model,
+            source,
+            out,
+            keys=["org"],
+            unrated="none",
+            chunk_rows=chunk,
+            workers=2,
+            floats=True,
+        )
+        frame = pq.read_table(out).to_pandas()
+    xs = [f"X{k}" for k in model.levels]
+
+    assert expected == [
+        [
+            str(batch.score(i)),
+            *(str(x) for x in batch.level_scores(i)),
+            int(batch.counted[i]),
+            float(batch.score(i)),
+        ]
+        for i in range(len(rows))
+    ]
+    assert expected == [
+        [row["score"], *(row[x] for x in xs), row["counted_levels"],
+         row["score_float"]]
+        for row in frame.to_dict("records")
+    ]  # fmt: skip
+    if pack.has_levels:
+        assert [
+            -1 if (lv := batch.level(i)) is None else lv
+            for i in range(len(rows))
+        ] == frame["level"].tolist()
+    assert batch.rows_on_exact_path == summary.rows_on_exact_path

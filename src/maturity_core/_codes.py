@@ -97,6 +97,8 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "model",
         "missing-requirement": "an in-scope requirement has no column in a "
         "batch input",
+        "missing-key": "a key column named for a batch run is not in its "
+        "input",
         # Analysis
         "levels-mismatch": "two results to compare come from packs with "
         "different levels",

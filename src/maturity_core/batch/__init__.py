@@ -30,7 +30,7 @@ from ._carry import (
     carry_file,
     codes_table,
 )
-from ._dask import score_dask
+from ._dask import score_dask, score_directory
 from ._population import (
     Distribution,
     NodeScores,
@@ -73,6 +73,7 @@ __all__ = [
     "node_scores",
     "node_totals",
     "score_dask",
+    "score_directory",
     "score_file",
     "score_many",
     "summarise_file",

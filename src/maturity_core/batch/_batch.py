@@ -54,6 +54,7 @@ row by row.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import operator
 import weakref
@@ -75,6 +76,14 @@ from maturity_core.exceptions import (
 )
 
 
+try:
+    import numpy as np
+    from threadpoolctl import ThreadpoolController
+except ImportError:  # pragma: no cover -- exercised without the extra
+    _msg = "batch scoring needs pip install 'maturity-core[batch]'"
+    raise MaturityCoreError(_msg) from None
+
+
 #: Code for a ``na`` rating in a ratings matrix.
 NA_CODE = -1
 #: Code for an unrated requirement in a ratings matrix.
@@ -86,12 +95,26 @@ CHUNK_ROWS = 1024
 
 
 def _numpy() -> Any:
-    try:
-        import numpy as np  # noqa: PLC0415 -- optional dependency
-    except ImportError:  # pragma: no cover -- exercised without the extra
-        msg = "batch scoring needs numpy: pip install 'maturity-core[batch]'"
-        raise MaturityCoreError(msg) from None
+    """numpy, for the wing's modules that take it as an argument."""
     return np
+
+
+_BLAS: list[Any] = []
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """
+    Run the block with one BLAS thread.
+
+    The kernel's products are small (a chunk of rows at a time), so BLAS
+    threads cost more in start-up and contention than they gain, above
+    all on a busy machine; chunks are split across cores instead.
+    """
+    if not _BLAS:
+        _BLAS.append(ThreadpoolController())
+    with _BLAS[0].limit(limits=1, user_api="blas"):
+        yield
 
 
 def _lcm(values: Iterable[int]) -> int:
@@ -177,7 +200,6 @@ class CompiledModel:
         (``True`` or ``False`` where every column agrees).
         """
         if not self._column_facts:
-            np = _numpy()
             highs = np.array([len(ids) for ids in self.column_rating_ids])
             allowed = np.array(
                 [
@@ -216,7 +238,6 @@ class CompiledModel:
 
     def encode(self, ratings: Mapping[str, str | None]) -> Any:
         """One assessment's ratings (id → rating) as a row of codes."""
-        np = _numpy()
         row = np.full(len(self.requirement_ids), UNRATED_CODE, np.int8)
         for j, rid in enumerate(self.requirement_ids):
             rating = ratings.get(rid)
@@ -237,7 +258,7 @@ class CompiledModel:
                 msg = f"node {node!r} is not in scope"
                 raise KeyError(msg)
             self._node_forms[node] = _compile_form(
-                _numpy(), self.semantics, node, self.value_scale, self.bounds
+                np, self.semantics, node, self.value_scale, self.bounds
             )
         return self._node_forms[node]
 
@@ -339,7 +360,6 @@ def compile_model(
 
     .. versionadded:: 0.1.0
     """
-    np = _numpy()
     probe = Assessment(
         pack=pack.id, ratings=(), profile=profile, tailoring=tuple(tailoring)
     )
@@ -540,8 +560,7 @@ class BatchResult:
         """
         import pandas as pd  # noqa: PLC0415 -- optional dependency
 
-        np = _numpy()
-        den = self.denominator
+        den: Any = self.denominator
         frame = pd.DataFrame(index=range(len(self)))
         if keys is not None:
             frame = pd.concat(
@@ -614,17 +633,31 @@ def _exact_strings(np: Any, numerators: Any, den: Any) -> list[str]:
 
 def _values(model: CompiledModel, chunk: Any, unrated: str) -> Any:
     """The scaled value of every cell; NaN for na and invalid codes."""
-    np = _numpy()
-    u = chunk.view(np.uint8)
-    if model.lookup.shape[0] == 1:
-        values = np.take(model.lookup[0], u)
-    else:
-        values = model.lookup[model.column_rubric[None, :], u]
+    values = _cell_lookup(np, model.lookup, model.column_rubric, chunk)
     if unrated == "none":
         unrated_cells = chunk == UNRATED_CODE
         if unrated_cells.any():
             values = np.where(unrated_cells, model.column_lowest, values)
     return values
+
+
+def _cell_lookup(np: Any, table: Any, rubric: Any, codes: Any) -> Any:
+    """
+    ``table[rubric[j], code]`` for every cell (a code's uint8 view), in
+    the layout of *codes*: a column-major chunk is read column by
+    column, which is several times faster than gathering it row-major.
+    """
+    u = codes.view(np.uint8)
+    by_column = u.ndim == 2 and u.strides[0] < u.strides[1]
+    if by_column:
+        u = u.T
+    if table.shape[0] == 1:
+        values = np.take(table[0], u)
+    elif by_column:
+        values = table[rubric[:, None], u]
+    else:
+        values = table[rubric[None, :], u]
+    return values.T if by_column else values
 
 
 def _form_numerators(form: _Form, values: Any, na: Any) -> tuple[Any, Any]:
@@ -633,7 +666,6 @@ def _form_numerators(form: _Form, values: Any, na: Any) -> tuple[Any, Any]:
     invalid codes, unrated under 'error', and ``na`` under a linear form).
     For a lowest-value form, an absent level gives -1.
     """
-    np = _numpy()
     n_levels = len(form.present)
     if form.kind == "lowest":
         bad = np.isnan(values) & ~na
@@ -671,17 +703,18 @@ def _form_numerators(form: _Form, values: Any, na: Any) -> tuple[Any, Any]:
 
 
 def _codes_from(model: CompiledModel, data: Any) -> Any:
-    np = _numpy()
     if isinstance(data, np.ndarray):
         codes = data
     elif hasattr(data, "to_pandas") and (
         not hasattr(data, "columns") or hasattr(data, "column_names")
     ):
-        codes = encode_frame(model, data.to_pandas())[0]
+        from ._batchio import encode_arrow  # noqa: PLC0415 -- imports this
+
+        codes = encode_arrow(model, data)
     elif hasattr(data, "columns"):
         codes = encode_frame(model, data)[0]
     else:
-        codes = np.stack([model.encode(r) for r in data])  # noqa: PD013 -- numpy
+        codes = np.stack([model.encode(r) for r in data])
     codes = np.asarray(codes)
     if codes.ndim != 2 or codes.shape[1] != len(model.requirement_ids):
         msg = (
@@ -699,7 +732,6 @@ def _codes_from(model: CompiledModel, data: Any) -> Any:
 def _invalid_code(
     model: CompiledModel, codes: Any, bad: Any, row_offset: int = 0
 ) -> None:
-    np = _numpy()
     i, j = (int(v) for v in np.argwhere(bad)[0])
     value = int(codes[i, j])
     i += row_offset
@@ -727,7 +759,6 @@ def encode_frame(
 
     .. versionadded:: 0.1.0
     """
-    np = _numpy()
     columns = [str(c) for c in frame.columns]
     known = set(model.requirement_ids)
     unknown = [c for c in columns if c not in known and c not in keys]
@@ -796,7 +827,6 @@ def _check_na(
     row_offset: int = 0,
 ) -> None:
     """Refuse ``na`` in a column whose rubric does not allow it."""
-    np = _numpy()
     _, allowed = model.column_facts()
     if allowed is True:
         return
@@ -842,19 +872,24 @@ def _check_rows(
     model: CompiledModel, chunk: Any, unrated: str, start: int
 ) -> None:
     """Invalid codes, unrated cells under 'error', disallowed ``na``."""
-    np = _numpy()
     highs, _ = model.column_facts()
     bad = (chunk >= highs) | (chunk < UNRATED_CODE)
     if bad.any():
         _invalid_code(model, chunk, bad, start)
-    if unrated == "error" and (chunk == UNRATED_CODE).any():
+    if unrated == "error":
+        _check_unrated(model, chunk, start)
+    _check_na(model, chunk, "ratings matrix", row_offset=start)
+
+
+def _check_unrated(model: CompiledModel, chunk: Any, start: int) -> None:
+    """Refuse unrated cells (under unrated='error')."""
+    if (chunk == UNRATED_CODE).any():
         i, j = (int(v) for v in np.argwhere(chunk == UNRATED_CODE)[0])
         msg = (
             f"row {start + i}: requirement {model.requirement_ids[j]} is "
             "unrated; rate it or score with unrated='none'"
         )
         raise ScoringError(msg, "ratings matrix")
-    _check_na(model, chunk, "ratings matrix", row_offset=start)
 
 
 #: One row's exact X_1..X_N, S, level and counted levels.
@@ -918,11 +953,11 @@ class _RowStore(Mapping[int, _ExactRow]):
         )
 
     def __iter__(self) -> Iterator[int]:
-        own = _numpy().flatnonzero(self.row_denominators).tolist()
+        own = np.flatnonzero(self.row_denominators).tolist()
         return iter(sorted({*self.one_by_one, *own}))
 
     def __len__(self) -> int:
-        own = int(_numpy().count_nonzero(self.row_denominators))
+        own = int(np.count_nonzero(self.row_denominators))
         return len(self.one_by_one) + own
 
 
@@ -1102,11 +1137,9 @@ class _NaPlan:
         denominator of the row's pattern at that level, and that
         pattern's id.
         """
-        u = codes.view(np.uint8)
-        if self.lookup.shape[0] == 1:
-            kept = np.take(self.lookup[0], u)
-        else:
-            kept = self.lookup[self.model.column_rubric[None, :], u]
+        kept = _cell_lookup(
+            np, self.lookup, self.model.column_rubric, codes
+        )
         both = kept @ self.membership
         # Exact integers (every partial sum is below the float bound).
         both = both.astype(np.int64)
@@ -1268,11 +1301,25 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
 
     .. versionadded:: 0.1.0
     """
-    np = _numpy()
     if isinstance(model, Pack):
         model = compile_model(model, profile, rule=rule, tailoring=tailoring)
     check_unrated_policy(unrated)
-    codes = _codes_from(model, data)
+    with one_blas_thread():
+        return score_codes(model, _codes_from(model, data), unrated)
+
+
+def score_codes(
+    model: CompiledModel,
+    codes: Any,
+    unrated: str,
+    *,
+    checked: bool = False,
+) -> BatchResult:
+    """
+    :func:`score_many` of an int8 codes matrix (row-major or
+    column-major).  With *checked*, every code is known to be valid and
+    every ``na`` allowed (only unrated cells are still looked for).
+    """
     n = codes.shape[0]
     sem = model.semantics
     den = model.denominator
@@ -1291,7 +1338,10 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     pattern_ids = None
     for start in range(0, n, CHUNK_ROWS):
         chunk = codes[start : start + CHUNK_ROWS]
-        _check_rows(model, chunk, unrated, start)
+        if not checked:
+            _check_rows(model, chunk, unrated, start)
+        elif unrated == "error":
+            _check_unrated(model, chunk, start)
         na = chunk == NA_CODE
         cx, special = _chunk_numerators(
             np, model, (chunk, na), unrated, na_rows=plan

@@ -364,7 +364,11 @@ COMMANDS: tuple[Command, ...] = (
         "score a wide Parquet or CSV file of many assessments",
         _batch.batch,
         (
-            option("input", type=Path, help="input .parquet or .csv file"),
+            option(
+                "input",
+                type=Path,
+                help="input .parquet or .csv file, or a directory of them",
+            ),
             PACK.but(required=True, help="pack id or path"),
             TRUST,
             DEFAULT_PROFILE,
@@ -373,7 +377,8 @@ COMMANDS: tuple[Command, ...] = (
                 "--out",
                 required=True,
                 type=Path,
-                help="output .parquet or .csv",
+                help="output .parquet or .csv (a directory for a directory "
+                "input)",
             ),
             option(
                 "--key",
@@ -410,6 +415,25 @@ COMMANDS: tuple[Command, ...] = (
                 action="store_true",
                 help="add each node's own total and level as columns "
                 "(total:NODE, level:NODE)",
+            ),
+            option(
+                "--float",
+                dest="floats",
+                action="store_true",
+                help="add a float64 column NAME_float after each exact "
+                "column (for plotting; the exact text stays canonical)",
+            ),
+            option(
+                "--workers",
+                type=int,
+                default=None,
+                help="threads scoring chunks at once (default: one per core)",
+            ),
+            option(
+                "--dask",
+                metavar="SCHEDULER",
+                help="score a directory of files on the Dask cluster of "
+                "this scheduler address, into a directory of Parquet files",
             ),
             FORMAT,
         ),
