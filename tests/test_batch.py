@@ -256,6 +256,22 @@ class TestInputs:
             ).scores()
         )
 
+    def test_categorical_columns_with_empty_cells_encode_as_text_does(
+        self, discrete
+    ):
+        """Categorical columns (as Parquet files read back) with empty
+        cells give the codes of the same columns as text."""
+        codes = mc.batch.synthetic_population(discrete, 6, seed=5)
+        frame = _frame(discrete, codes).astype(object)
+        frame.iloc[1, 0] = None
+        frame.iloc[4, 3] = None
+
+        expected, _ = mc.batch.encode_frame(discrete, frame)
+        got, _ = mc.batch.encode_frame(discrete, frame.astype("category"))
+
+        assert expected.tolist() == got.tolist()
+        assert mc.batch.UNRATED_CODE == got[1, 0]
+
     def test_unknown_column_is_reported(self, discrete):
         """A misspelt requirement column is an error, not a key."""
         frame = _frame(discrete, mc.batch.synthetic_population(discrete, 2))

@@ -794,6 +794,10 @@ def encode_frame(
         lookup = lookups[ids]
         col = frame[rid]
         mapped = col.map(lookup)
+        if mapped.dtype.name == "category":
+            # A categorical column maps to categorical codes, which take
+            # no new value (the unrated code): compare them as numbers.
+            mapped = mapped.astype("float64")
         unrated = col.isna()
         invalid = mapped.isna() & ~unrated
         if invalid.any():
