@@ -111,3 +111,14 @@ def test_charts_draw_with_the_shipped_font():
 
     assert str(_fonts.FONT_FILE) == font_manager.findfont(props)
     assert "DejaVu Sans" == props.get_family()[-1]
+
+
+def test_the_same_text_gives_the_same_subset_at_any_time(monkeypatch):
+    """The subset keeps the font's timestamp, so reports are reproducible."""
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: 3_000_000_000)
+    first = mc.report.font_subset("诊断报告 S = 2.27")
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: 3_000_086_400)
+
+    assert first == mc.report.font_subset("诊断报告 S = 2.27")
