@@ -1071,17 +1071,22 @@ def result_json(aid: int) -> Any:
     )
 
 
+def _download_sheet(s: Session, row: AssessmentRow) -> Sheet:
+    """The sheet a download shows: the one named by ``?sheet=`` (which the
+    user must be allowed to write), else the sheet the result is scored
+    from."""
+    which = request.args.get("sheet")
+    if which is None:
+        return scored_sheet(s, row)
+    return writable_sheet(s, row, which)
+
+
 @bp.get("/assessments/<int:aid>/assessment.json")
 @login_required
 def assessment_json(aid: int) -> Any:
     s = db()
     row = load_assessment(aid)
-    which = request.args.get("sheet")
-    sheet = (
-        scored_sheet(s, row)
-        if which is None
-        else writable_sheet(s, row, which)
-    )
+    sheet = _download_sheet(s, row)
     return _download(
         service.dumps(build(s, row, sheet).to_dict()),
         f"assessment-{aid}.json",
@@ -1094,12 +1099,7 @@ def assessment_json(aid: int) -> Any:
 def assessment_xlsx(aid: int) -> Any:
     s = db()
     row = load_assessment(aid)
-    which = request.args.get("sheet")
-    sheet = (
-        scored_sheet(s, row)
-        if which is None
-        else writable_sheet(s, row, which)
-    )
+    sheet = _download_sheet(s, row)
     data = service.questionnaire_xlsx(
         service.load(row.pack), build(s, row, sheet), row.lang
     )
