@@ -9,10 +9,10 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 import maturity_core as mc
-from maturity_core.exceptions import InputError, NotFoundError
+from maturity_core.exceptions import InputError
 from maturity_core.io import decimal, dumps, read_json, write_text
 
-from ._common import load, load_for, read_assessment
+from ._common import crosswalk_between, load, load_for, read_assessment
 from ._output import Outcome, UsageError
 from ._populations import crosswalk_file
 from ._render import render_crosswalk, render_group
@@ -34,19 +34,7 @@ def crosswalk(args: argparse.Namespace) -> Outcome:
     assessment = mc.Assessment.from_path(args.assessment)
     source = load_for(assessment, args)
     target = load(args.to, args)
-    if args.map is not None:
-        walk = analysis.Crosswalk.from_path(args.map)
-        if (walk.source, walk.target) == (target.id, source.id):
-            walk = walk.reversed()
-    else:
-        try:
-            walk = analysis.find_crosswalk(source.id, target.id)
-        except NotFoundError:
-            msg = (
-                f"no installed pack ships a crosswalk between {source.id} "
-                f"and {target.id}; give one with --map FILE"
-            )
-            raise UsageError(msg) from None
+    walk = crosswalk_between(source.id, target.id, args.map)
     carried = analysis.carry_assessment(
         walk,
         assessment,

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import maturity_core as mc
 from maturity_core.exceptions import (
     AssessmentError,
+    NotFoundError,
     PackNotFoundError,
     Problem,
 )
+
+from ._output import UsageError
+
+
+if TYPE_CHECKING:
+    from maturity_core.analysis import Crosswalk
 
 
 def load(ref: str, args: argparse.Namespace) -> mc.Pack:
@@ -40,3 +48,27 @@ def read_assessment(path: Path) -> mc.Assessment:
 
         return read_questionnaire(path)
     return mc.Assessment.from_path(path)
+
+
+def crosswalk_between(
+    source: str, target: str, map_path: Path | None
+) -> Crosswalk:
+    """
+    The crosswalk from pack *source* to pack *target*: the file of --map
+    (reversed if it maps the other way), else one an installed pack ships.
+    """
+    from maturity_core import analysis  # noqa: PLC0415
+
+    if map_path is not None:
+        walk = analysis.Crosswalk.from_path(map_path)
+        if (walk.source, walk.target) == (target, source):
+            walk = walk.reversed()
+        return walk
+    try:
+        return analysis.find_crosswalk(source, target)
+    except NotFoundError:
+        msg = (
+            f"no installed pack ships a crosswalk between {source} "
+            f"and {target}; give one with --map FILE"
+        )
+        raise UsageError(msg) from None

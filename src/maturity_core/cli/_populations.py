@@ -11,10 +11,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any
 
-from maturity_core.exceptions import InputError, NotFoundError
+from maturity_core.exceptions import InputError
 from maturity_core.io import dumps, write_bytes, write_text
 
-from ._common import load
+from ._common import crosswalk_between, load
 from ._output import Outcome, UsageError
 
 
@@ -178,7 +178,6 @@ def show_population(
 
 def crosswalk_file(args: argparse.Namespace) -> Outcome:
     """``crosswalk FILE --out CARRIED``: a whole population carried."""
-    from maturity_core import analysis  # noqa: PLC0415
     from maturity_core.batch import carry_file, compile_model  # noqa: PLC0415
 
     if args.pack is None:
@@ -197,20 +196,7 @@ def crosswalk_file(args: argparse.Namespace) -> Outcome:
         else None
     )
     target = compile_model(target_pack, profile)
-    if args.map is not None:
-        walk = analysis.Crosswalk.from_path(args.map)
-        if (walk.source, walk.target) == (target_pack.id, source_pack.id):
-            walk = walk.reversed()
-    else:
-        try:
-            walk = analysis.find_crosswalk(source_pack.id, target_pack.id)
-        except NotFoundError:
-            msg = (
-                f"no installed pack ships a crosswalk between "
-                f"{source_pack.id} and {target_pack.id}; give one with "
-                "--map FILE"
-            )
-            raise UsageError(msg) from None
+    walk = crosswalk_between(source_pack.id, target_pack.id, args.map)
     summary = carry_file(
         walk,
         source,
