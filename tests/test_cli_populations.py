@@ -241,3 +241,15 @@ class TestCrosswalkFile:
 
         assert 2 == status
         assert "needs --pack" in err
+
+    def test_missing_crosswalk_asks_for_a_map(self, population, tmp_path):
+        """With no crosswalk shipped between the packs, a usage error asks
+        for --map, as for one assessment."""
+        status, _, err = _run(
+            "crosswalk", str(population), "--pack", "db12t1073",
+            "--from-profile", "discrete", "--to", "bcgrading", "--out",
+            str(tmp_path / "c.parquet"),
+        )
+
+        assert 2 == status
+        assert "--map FILE" in err
