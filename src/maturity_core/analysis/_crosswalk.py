@@ -11,7 +11,7 @@ them anyway, knowingly).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from importlib.resources import files
 from pathlib import Path
@@ -232,6 +232,26 @@ class Carried:
     not_carried: tuple[NotCarried, ...]
 
 
+#: Why a rating was not carried: the words one assessment and a whole
+#: population (:func:`maturity_core.batch.carry_codes`) share.
+REASON_NO_MAPPING = "no mapping from the source pack"
+REASON_UNRATED = "the source requirement is unrated"
+REASON_DIFFERENT = (
+    "several source requirements map here with different ratings"
+)
+REASON_UNUSED = "no usable mapping to the target pack"
+
+
+def relation_reason(maps: Sequence[CrosswalkEntry], allowed: set[str]) -> str:
+    """Why a target requirement mapped only through unusable relations
+    was not carried."""
+    kinds = ", ".join(sorted({m.relation for m in maps}))
+    return (
+        f"mapped only as {kinds}; a rating is carried only through "
+        f"{', '.join(sorted(allowed))} mappings"
+    )
+
+
 def carry_assessment(  # noqa: C901, PLR0912, PLR0913 -- one pass per kind
     crosswalk: Crosswalk,
     assessment: Assessment,
@@ -277,18 +297,10 @@ def carry_assessment(  # noqa: C901, PLR0912, PLR0913 -- one pass per kind
         usable = [m for m in maps if m.relation in allowed]
         rating = None
         if not maps:
-            not_carried.append(
-                NotCarried(req.id, "no mapping from the source pack", "target")
-            )
+            not_carried.append(NotCarried(req.id, REASON_NO_MAPPING, "target"))
         elif not usable:
-            kinds = ", ".join(sorted({m.relation for m in maps}))
             not_carried.append(
-                NotCarried(
-                    req.id,
-                    f"mapped only as {kinds}; a rating is carried only "
-                    f"through {', '.join(sorted(allowed))} mappings",
-                    "target",
-                )
+                NotCarried(req.id, relation_reason(maps, allowed), "target")
             )
         else:
             values = {ratings.get(m.source) for m in usable}
@@ -298,16 +310,13 @@ def carry_assessment(  # noqa: C901, PLR0912, PLR0913 -- one pass per kind
                 carried.extend((m.source, req.id, m.relation) for m in usable)
             elif None in values:
                 not_carried.append(
-                    NotCarried(
-                        req.id, "the source requirement is unrated", "target"
-                    )
+                    NotCarried(req.id, REASON_UNRATED, "target")
                 )
             else:
                 not_carried.append(
                     NotCarried(
                         req.id,
-                        "several source requirements map here with "
-                        "different ratings "
+                        f"{REASON_DIFFERENT} "
                         f"({', '.join(sorted(map(str, values)))})",
                         "target",
                     )
@@ -324,11 +333,7 @@ def carry_assessment(  # noqa: C901, PLR0912, PLR0913 -- one pass per kind
         entries.append(RatingEntry(req.id, rating))
     for rid, value in ratings.items():
         if rid not in used and value is not None:
-            not_carried.append(
-                NotCarried(
-                    rid, "no usable mapping to the target pack", "source"
-                )
-            )
+            not_carried.append(NotCarried(rid, REASON_UNUSED, "source"))
     node_map = {
         m.source: m.target for m in crosswalk.nodes if m.relation == "equal"
     }

@@ -20,20 +20,22 @@ from typing import Any
 import attrs
 
 from maturity_core import _files
-from maturity_core.analysis._crosswalk import Crosswalk, CrosswalkEntry
+from maturity_core.analysis._crosswalk import (
+    REASON_DIFFERENT,
+    REASON_NO_MAPPING,
+    REASON_UNRATED,
+    REASON_UNUSED,
+    Crosswalk,
+    CrosswalkEntry,
+    relation_reason,
+)
 from maturity_core.exceptions import InvalidPackError
 
 from ._batch import NA_CODE, UNRATED_CODE, CompiledModel, _numpy, encode_frame
 from ._batchio import _arrow, _shift_rows, iter_chunks
 
 
-REASON_NO_MAPPING = "no mapping from the source pack"
-REASON_UNRATED = "the source requirement is unrated"
-REASON_DIFFERENT = (
-    "several source requirements map here with different ratings"
-)
 REASON_NOT_IN_RUBRIC = "the rating is not in the target rubric"
-REASON_UNUSED = "no usable mapping to the target pack"
 
 
 @attrs.frozen
@@ -74,14 +76,6 @@ class CarriedCodes:
     def carried_cells(self) -> int:
         """How many target cells received a rating."""
         return int((self.codes != UNRATED_CODE).sum())
-
-
-def _relation_reason(maps: Sequence[CrosswalkEntry], allowed: set[str]) -> str:
-    kinds = ", ".join(sorted({m.relation for m in maps}))
-    return (
-        f"mapped only as {kinds}; a rating is carried only through "
-        f"{', '.join(sorted(allowed))} mappings"
-    )
 
 
 def _global_ids(np: Any, model: CompiledModel, ids: dict[str, int]) -> Any:
@@ -142,7 +136,7 @@ def carry_codes(  # noqa: C901 -- one pass over the target columns
             count(rid, REASON_NO_MAPPING, n)
             continue
         if not usable:
-            count(rid, _relation_reason(maps, allowed), n)
+            count(rid, relation_reason(maps, allowed), n)
             continue
         used.update(m.source for m in usable)
         sources = list(dict.fromkeys(m.source for m in usable))
