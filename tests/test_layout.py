@@ -145,6 +145,24 @@ class TestRoot:
 
         assert "[]\n" == out
 
+    @pytest.mark.parametrize("wing", ["analysis", "authoring"])
+    def test_wings_without_an_extra_load_no_heavy_extra(self, wing):
+        """A wing that needs no extra (analysis, authoring) imports none,
+        so a core-only install can plan, compare and consolidate."""
+        code = (
+            f"import maturity_core.{wing}, sys; print(sorted(m for m in "
+            f"sys.modules if m.split('.')[0] in {set(HEAVY)!r}))"
+        )
+
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+        assert "[]\n" == out
+
     def test_import_loads_no_feature_subpackage(self):
         """Importing the root loads the kernel only, no subpackage."""
         code = (

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import maturity_core as mc
-from maturity_core.batch._population import _x_at
+from maturity_core.analysis._sensitivity import _x_at
 from maturity_core._scoring import level_for_score
 
 

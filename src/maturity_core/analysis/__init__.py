@@ -12,12 +12,6 @@ Every number here comes from the same scoring semantics as
 
 from __future__ import annotations
 
-from maturity_core.batch._population import (
-    WeightSensitivity,
-    perturbation_study,
-    weight_sensitivity,
-)
-
 from ._compare import Comparison, NodeChange, RatingChange, compare
 from ._consolidate import (
     AgreementStats,
@@ -39,6 +33,11 @@ from ._gaps import Gap, GapAnalysis, GapGroup, LeafStanding, gap_analysis
 from ._group import GroupMember, GroupResult, score_group
 from ._migrate import Migrated, Rerate, migrate_assessment
 from ._plan import Plan, Upgrade, efforts_from_json, improvement_plan
+from ._sensitivity import (
+    WeightSensitivity,
+    perturbation_study,
+    weight_sensitivity,
+)
 
 
 __all__ = [

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
+import pyarrow as pa
 
 from maturity_core import _files
 from maturity_core.analysis._crosswalk import (
@@ -31,8 +33,8 @@ from maturity_core.analysis._crosswalk import (
 )
 from maturity_core.exceptions import InvalidPackError
 
-from ._batch import NA_CODE, UNRATED_CODE, CompiledModel, _numpy, encode_frame
-from ._batchio import _arrow, _shift_rows, iter_chunks
+from ._batch import NA_CODE, UNRATED_CODE, CompiledModel, encode_frame
+from ._batchio import _shift_rows, iter_chunks
 
 
 REASON_NOT_IN_RUBRIC = "the rating is not in the target rubric"
@@ -107,7 +109,6 @@ def carry_codes(  # noqa: C901 -- one pass over the target columns
 
     .. versionadded:: 0.2.0
     """
-    np = _numpy()
     problems = crosswalk.check(source.pack, target.pack)
     if problems:
         raise InvalidPackError(None, problems, crosswalk.file or crosswalk.id)
@@ -215,8 +216,6 @@ def codes_table(
 
     .. versionadded:: 0.2.0
     """
-    np = _numpy()
-    pa = _arrow()
     keys = dict(keys or {})
     columns = list(keys.values())
     for j, ids in enumerate(model.column_rating_ids):
@@ -257,9 +256,8 @@ def _table_sink(output: Path) -> Iterator[Callable[[Any], None]]:
     stores them dictionary-encoded), and a CSV key that a spreadsheet
     would run as a formula is quoted, as :func:`score_file` does.
     """
-    from ._batchio import _arrow, _kind, _writer  # noqa: PLC0415
+    from ._batchio import _kind, _writer  # noqa: PLC0415
 
-    pa = _arrow()
     kind = _kind(output)
     writers: list[Any] = []
     with _files.open_output(output) as sink:
@@ -333,8 +331,7 @@ def carry_file(  # noqa: PLR0913 -- options of the CLI command
             rows += len(frame)
             carried += result.carried_cells
         if not rows:
-            empty = _numpy().empty((0, len(target.requirement_ids)), "int8")
-            pa = _arrow()
+            empty = np.empty((0, len(target.requirement_ids)), "int8")
             write(
                 codes_table(
                     target, empty, {k: pa.array([], pa.string()) for k in keys}

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 
 from maturity_core import _files
 from maturity_core._format import decimal, exact
 from maturity_core.exceptions import InputError
 
-from ._batch import CompiledModel, _numpy, encode_frame, score_many
+from ._batch import CompiledModel, encode_frame, score_many
 from ._batchio import _shift_rows, iter_chunks
 from ._population import PopulationSummary, summarise_population
 
@@ -238,7 +239,6 @@ def _read(
     chunk_rows: int,
 ) -> tuple[Any, Any]:
     """The whole file's codes matrix and its key columns (a DataFrame)."""
-    np = _numpy()
     import pandas as pd  # noqa: PLC0415
 
     codes, frames = [], []
@@ -299,7 +299,6 @@ def summarise_file(  # noqa: PLR0913 -- options of the CLI command
 
     .. versionadded:: 0.2.0
     """
-    np = _numpy()
     source = Path(source)
     every_key = list(dict.fromkeys([*keys, *by]))
     _files.note_input(source)

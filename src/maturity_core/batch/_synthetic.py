@@ -43,11 +43,13 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
+import pyarrow as pa
 
 from maturity_core import _files
 from maturity_core.exceptions import InputError
 
-from ._batch import NA_CODE, CompiledModel, _numpy, score_many
+from ._batch import NA_CODE, CompiledModel, score_many
 
 
 #: How many times a row that misses its plan is drawn again.
@@ -129,7 +131,6 @@ class _Plan:
 
 
 def _plan(model: CompiledModel) -> _Plan:
-    np = _numpy()
     sem = model.semantics
     reqs = [model.pack.requirements_by_id[r] for r in model.requirement_ids]
     level_pos = {k: j for j, k in enumerate(model.levels)}
@@ -326,7 +327,6 @@ def synthetic_population(  # noqa: PLR0913 -- the options of the model
     .. versionchanged:: 0.2.0 A documented model with level shares met
        exactly at the gate, ``near_gate``, ``band`` and ``na``.
     """
-    np = _numpy()
     if n < 0:
         raise _bad("n", f"the number of rows is {n}; give 0 or more")
     shares = _check_shares(
@@ -436,10 +436,7 @@ def synthetic_table(  # noqa: PLR0913 -- synthetic_population's options
 
     .. versionadded:: 0.2.0
     """
-    np = _numpy()
-    from ._batchio import _arrow  # noqa: PLC0415
 
-    pa = _arrow()
     clash = sorted(set(keys) & set(model.requirement_ids))
     if clash:
         msg = f"key {clash[0]!r} is a requirement id; name keys otherwise"
