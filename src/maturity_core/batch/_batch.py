@@ -94,11 +94,6 @@ _FLOAT32_EXACT = 2**24
 CHUNK_ROWS = 1024
 
 
-def _numpy() -> Any:
-    """numpy, for the wing's modules that take it as an argument."""
-    return np
-
-
 _BLAS: list[Any] = []
 
 

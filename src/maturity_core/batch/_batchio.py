@@ -130,11 +130,6 @@ def _is_text(t: Any) -> bool:
     )
 
 
-def _arrow() -> Any:
-    """pyarrow, for the wing's modules that take it as an argument."""
-    return pa
-
-
 def iter_chunks(
     path: Path,
     chunk_rows: int,
