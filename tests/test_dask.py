@@ -22,6 +22,8 @@ def client():
         dashboard_address=None,
     )
     with cluster, distributed.Client(cluster) as c:
+        # A worker process may register after the cluster returns.
+        c.wait_for_workers(2, timeout=120)
         yield c
 
 
