@@ -156,9 +156,12 @@ def carry_codes(  # noqa: C901 -- one pass over the target columns
         for code, rating in enumerate(target.column_rating_ids[j]):
             if rating in ids:
                 lookup[ids[rating]] = code
-        if "na" in ids and target.semantics.rubric(
-            target.pack.requirements_by_id[rid]
-        ).na_allowed:
+        if (
+            "na" in ids
+            and target.semantics.rubric(
+                target.pack.requirements_by_id[rid]
+            ).na_allowed
+        ):
             lookup[ids["na"]] = NA_CODE
         carried = np.where(same, lookup[np.maximum(index[:, 0], 0)], -3)
         outside = same & (carried == -3)
@@ -228,9 +231,7 @@ def codes_table(
                 pa.array([*ids, "na"]),
             )
         )
-    return pa.Table.from_arrays(
-        columns, names=[*keys, *model.requirement_ids]
-    )
+    return pa.Table.from_arrays(columns, names=[*keys, *model.requirement_ids])
 
 
 def _plain(pa: Any, table: Any) -> Any:
@@ -348,4 +349,3 @@ def carry_file(  # noqa: PLR0913 -- options of the CLI command
             for (r, side, reason), n in totals.items()
         ),
     )
-

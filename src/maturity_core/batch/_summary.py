@@ -156,9 +156,7 @@ class FileSummary:
                     decimal(s.score.quantiles[Fraction(1, 2)], 3),
                 ]
                 shares = s.level_shares
-                cells += [
-                    _percent(shares.get(k, Fraction(0))) for k in levels
-                ]
+                cells += [_percent(shares.get(k, Fraction(0))) for k in levels]
                 lines.append(_row(cells))
             lines.append("")
         return "\n".join(lines)
@@ -315,8 +313,10 @@ def summarise_file(  # noqa: PLR0913 -- options of the CLI command
         empty = text.isna().to_numpy(dtype=bool)
         labels = sorted(set(text[~empty]))
         for label in [*labels, *([None] if empty.any() else [])]:
-            mask = empty if label is None else (text == label).to_numpy(
-                dtype=bool, na_value=False
+            mask = (
+                empty
+                if label is None
+                else (text == label).to_numpy(dtype=bool, na_value=False)
             )
             rows = codes[np.flatnonzero(mask)]
             groups.append(

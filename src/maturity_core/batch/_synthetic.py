@@ -459,6 +459,7 @@ def synthetic_table(  # noqa: PLR0913 -- synthetic_population's options
         model, codes, {k: _key_column(np, pa, rng, k, n) for k in keys}
     )
 
+
 def write_synthetic(
     model: CompiledModel, output: Path, n: int, **options: Any
 ) -> int:
