@@ -57,8 +57,12 @@ from __future__ import annotations
 import contextlib
 import math
 import operator
+import os
+import sys
+import threading
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from typing import Any
 
@@ -69,6 +73,7 @@ from maturity_core._format import decimal, exact
 from maturity_core._model import NA, ROOT, Pack, Profile
 from maturity_core._semantics import Semantics, check_unrated_policy
 from maturity_core.exceptions import (
+    ArgumentError,
     AssessmentError,
     MaturityCoreError,
     Problem,
@@ -92,6 +97,9 @@ _EXACT_FLOAT_LIMIT = 2**53
 _FLOAT32_EXACT = 2**24
 #: Rows scored per step; small enough for the CPU cache.
 CHUNK_ROWS = 1024
+#: Rows whose lookups and products are taken chunk by chunk and the rest
+#: at once, under a linear aggregation.
+_BLOCK_ROWS = 64 * CHUNK_ROWS
 
 
 _BLAS: list[Any] = []
@@ -110,6 +118,28 @@ def one_blas_thread() -> Iterator[None]:
         _BLAS.append(ThreadpoolController())
     with _BLAS[0].limit(limits=1, user_api="blas"):
         yield
+
+
+def default_workers() -> int:
+    """The cores this process may run on (the default ``workers``)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        return max(1, len(affinity(0)))
+    return max(1, os.cpu_count() or 1)  # pragma: no cover -- not Linux
+
+
+def check_workers(workers: int | None, caller: str) -> int:
+    """*workers*, or every core for ``None``; at least 1."""
+    if workers is None:
+        return default_workers()
+    if (
+        isinstance(workers, bool)
+        or not isinstance(workers, int)
+        or workers < 1
+    ):
+        msg = f"{caller}(): workers must be at least 1, got {workers!r}"
+        raise ArgumentError(msg)
+    return workers
 
 
 def _lcm(values: Iterable[int]) -> int:
@@ -182,6 +212,8 @@ class CompiledModel:
     #: The lowest scaled value of each column's rubric (unrated='none').
     column_lowest: Any
     root_form: _Form
+    #: ``lookup`` two cells at a time (one rubric only; see _pair_table).
+    pairs: Any = None
     #: The denominators of the gate and the band bounds, which every
     #: form's denominator includes.
     bounds: tuple[int, ...] = ()
@@ -420,6 +452,7 @@ def compile_model(
         column_rubric=column_rubric,
         column_lowest=column_lowest,
         root_form=root_form,
+        pairs=_pair_table(np, lookup),
         bounds=tuple(bounds),
     )
 
@@ -628,7 +661,9 @@ def _exact_strings(np: Any, numerators: Any, den: Any) -> list[str]:
 
 def _values(model: CompiledModel, chunk: Any, unrated: str) -> Any:
     """The scaled value of every cell; NaN for na and invalid codes."""
-    values = _cell_lookup(np, model.lookup, model.column_rubric, chunk)
+    values = _cell_lookup(
+        np, model.lookup, model.column_rubric, chunk, model.pairs
+    )
     if unrated == "none":
         unrated_cells = chunk == UNRATED_CODE
         if unrated_cells.any():
@@ -636,12 +671,73 @@ def _values(model: CompiledModel, chunk: Any, unrated: str) -> Any:
     return values
 
 
-def _cell_lookup(np: Any, table: Any, rubric: Any, codes: Any) -> Any:
+def _pair_table(np: Any, table: Any) -> Any:
+    """
+    For a one-rubric float32 *table*: the values of two adjacent cells
+    at once, indexed by their codes' uint16 view (the first cell in the
+    low byte), as 65,536 uint64 items; ``None`` for other tables.
+    """
+    if table.shape[0] != 1 or table.dtype.itemsize != 4:
+        return None
+    both = np.arange(65536)
+    first, second = both & 0xFF, both >> 8
+    if sys.byteorder == "big":  # pragma: no cover -- no such CI machine
+        first, second = second, first
+    pairs = np.empty((65536, 2), dtype=table.dtype)
+    pairs[:, 0] = table[0][first]
+    pairs[:, 1] = table[0][second]
+    return pairs.view(np.uint64).reshape(-1)
+
+
+def _scratch(
+    scratch: dict[str, Any] | None, name: str, size: int, dtype: Any
+) -> Any:
+    """
+    A 1-d array of *size* items for a chunk's intermediate *name*, reused
+    from *scratch* across the chunks of one call (a fresh array of a few
+    MB per chunk costs the allocator's page faults every time); ``None``
+    without *scratch*.
+    """
+    if scratch is None:
+        return None
+    held = scratch.get(name)
+    if held is None or held.size < size or held.dtype != dtype:
+        held = scratch[name] = np.empty(size, dtype=dtype)
+    return held[:size]
+
+
+def _cell_lookup(  # noqa: PLR0913 -- the table's forms and a scratch
+    np: Any,
+    table: Any,
+    rubric: Any,
+    codes: Any,
+    pairs: Any = None,
+    *,
+    scratch: dict[str, Any] | None = None,
+) -> Any:
     """
     ``table[rubric[j], code]`` for every cell (a code's uint8 view), in
-    the layout of *codes*: a column-major chunk is read column by
-    column, which is several times faster than gathering it row-major.
+    the layout of *codes*.  With *pairs* (see :func:`_pair_table`) and a
+    contiguous chunk of an even number of cells, two cells are looked up
+    at once in memory order, which halves the gathers; otherwise a
+    column-major chunk is read column by column, which is several times
+    faster than gathering it row-major.  With *scratch* (see
+    :func:`_scratch`), the values may live in a reused array.
     """
+    if pairs is not None and codes.size % 2 == 0:
+        flat = None
+        if codes.flags.c_contiguous:
+            flat, shape, back = codes.reshape(-1), codes.shape, False
+        elif codes.flags.f_contiguous:
+            flat, shape, back = codes.T.reshape(-1), codes.T.shape, True
+        if flat is not None:
+            index = flat.view(np.uint16)
+            out = _scratch(scratch, "pairs", index.size, pairs.dtype)
+            # Every uint16 is a valid index: "clip" never clips, and
+            # lets take() write into *out* without a buffer.
+            both = np.take(pairs, index, out=out, mode="clip")
+            values = both.view(table.dtype).reshape(shape)
+            return values.T if back else values
     u = codes.view(np.uint8)
     by_column = u.ndim == 2 and u.strides[0] < u.strides[1]
     if by_column:
@@ -675,17 +771,7 @@ def _form_numerators(form: _Form, values: Any, na: Any) -> tuple[Any, Any]:
         x = np.where(x >= 0, x * form.multiplier, -1)
         return x, special
     if form.method == "float32":
-        product = values @ form.digits
-        special = np.isnan(product).any(axis=1)
-        if special.any():
-            product[special] = 0
-        x = np.zeros((values.shape[0], n_levels), dtype=np.int64)
-        for d in range(form.digits.shape[1] // n_levels):
-            part = np.rint(
-                product[:, d * n_levels : (d + 1) * n_levels]
-            ).astype(np.int64)
-            x += part << (form.digit_bits * d)
-        return x, special
+        return _from_digits(form, values @ form.digits)
     special = np.isnan(values).any(axis=1)
     values = np.where(special[:, None], 0, values)
     if form.method == "float64":
@@ -694,6 +780,22 @@ def _form_numerators(form: _Form, values: Any, na: Any) -> tuple[Any, Any]:
         x = (values.astype(np.int64).astype(object) @ form.digits).astype(
             np.int64
         )
+    return x, special
+
+
+def _from_digits(form: _Form, product: Any) -> tuple[Any, Any]:
+    """
+    X·L of each row from its float32 digit sums (*product*, which may be
+    overwritten), and the rows whose sums are NaN.
+    """
+    n_levels = len(form.present)
+    special = np.isnan(product).any(axis=1)
+    if special.any():
+        product[special] = 0
+    x = np.zeros((product.shape[0], n_levels), dtype=np.int64)
+    for d in range(form.digits.shape[1] // n_levels):
+        part = np.rint(product[:, d * n_levels : (d + 1) * n_levels])
+        x += part.astype(np.int64) << (form.digit_bits * d)
     return x, special
 
 
@@ -725,11 +827,15 @@ def _codes_from(model: CompiledModel, data: Any) -> Any:
 
 
 def _invalid_code(
-    model: CompiledModel, codes: Any, bad: Any, row_offset: int = 0
+    model: CompiledModel,
+    codes: Any,
+    bad: Any,
+    row_offset: int = 0,
+    rows: Any = None,
 ) -> None:
     i, j = (int(v) for v in np.argwhere(bad)[0])
     value = int(codes[i, j])
-    i += row_offset
+    i = _row_number(i, row_offset, rows)
     ids = model.column_rating_ids[j]
     msg = (
         f"code {value} is not a rating code of requirement "
@@ -817,13 +923,14 @@ def encode_frame(
     return codes, key_frame
 
 
-def _check_na(
+def _check_na(  # noqa: PLR0913 -- where the codes come from
     model: CompiledModel,
     codes: Any,
     source: str,
     *,
     key: bool = False,
     row_offset: int = 0,
+    rows: Any = None,
 ) -> None:
     """Refuse ``na`` in a column whose rubric does not allow it."""
     _, allowed = model.column_facts()
@@ -835,11 +942,10 @@ def _check_na(
     if not bad.any():
         return
     i, j = (int(v) for v in np.argwhere(bad)[0])
+    i = _row_number(i, row_offset, rows)
     rid = model.requirement_ids[j]
     valid = model.semantics.rubric(model.pack.requirements_by_id[rid]).ids
-    where = (
-        f"$[{i + row_offset}].{rid}" if key else f"$[{i + row_offset}][{j}]"
-    )
+    where = f"$[{i}].{rid}" if key else f"$[{i}][{j}]"
     raise AssessmentError(
         [
             Problem(
@@ -867,26 +973,57 @@ def _decode(model: CompiledModel, codes_row: Any) -> dict[str, str | None]:
     return ratings
 
 
+def _row_number(i: int, start: int, rows: Any) -> int:
+    """Row *i* of a chunk from row *start* (of its rows *rows*, if given)."""
+    return start + (i if rows is None else int(rows[i]))
+
+
 def _check_rows(
-    model: CompiledModel, chunk: Any, unrated: str, start: int
+    model: CompiledModel,
+    chunk: Any,
+    unrated: str,
+    start: int,
+    rows: Any = None,
 ) -> None:
-    """Invalid codes, unrated cells under 'error', disallowed ``na``."""
-    highs, _ = model.column_facts()
+    """
+    Refuse the first row of a chunk from row *start* (*rows*: which rows
+    of it *chunk* holds) with an invalid code, an unrated cell under
+    'error' or a disallowed ``na``; within that row, in that order.  The
+    row reported does not depend on how rows are split into chunks.
+    """
+    highs, allowed = model.column_facts()
     bad = (chunk >= highs) | (chunk < UNRATED_CODE)
-    if bad.any():
-        _invalid_code(model, chunk, bad, start)
     if unrated == "error":
-        _check_unrated(model, chunk, start)
-    _check_na(model, chunk, "ratings matrix", row_offset=start)
+        bad |= chunk == UNRATED_CODE
+    if allowed is not True:
+        refused = chunk == NA_CODE
+        if allowed is not False:
+            refused &= ~allowed
+        bad |= refused
+    flagged = bad.any(axis=1)
+    if not flagged.any():
+        return
+    first = int(np.argmax(flagged))
+    row = chunk[first : first + 1]
+    where = [_row_number(first, start, rows) - start]
+    invalid = (row >= highs) | (row < UNRATED_CODE)
+    if invalid.any():
+        _invalid_code(model, row, invalid, start, where)
+    if unrated == "error":
+        _check_unrated(model, row, start, where)
+    _check_na(model, row, "ratings matrix", row_offset=start, rows=where)
 
 
-def _check_unrated(model: CompiledModel, chunk: Any, start: int) -> None:
+def _check_unrated(
+    model: CompiledModel, chunk: Any, start: int, rows: Any = None
+) -> None:
     """Refuse unrated cells (under unrated='error')."""
     if (chunk == UNRATED_CODE).any():
         i, j = (int(v) for v in np.argwhere(chunk == UNRATED_CODE)[0])
         msg = (
-            f"row {start + i}: requirement {model.requirement_ids[j]} is "
-            "unrated; rate it or score with unrated='none'"
+            f"row {_row_number(i, start, rows)}: requirement "
+            f"{model.requirement_ids[j]} is unrated; rate it or score with "
+            "unrated='none'"
         )
         raise ScoringError(msg, "ratings matrix")
 
@@ -1005,12 +1142,16 @@ class _NaPlan:
     #: (groups × levels) float64: group g's bit within its level, or
     #: ``None`` if a level has too many groups to key patterns by int.
     bits: Any
+    #: ``lookup`` two cells at a time (one rubric only; see _pair_table).
+    pairs: Any = None
     #: Every pattern seen, all levels; its index is its id.
     patterns: list[_Pattern] = attrs.field(factory=list)
     #: (level, absent groups as bits or packed bytes) → pattern id.
     index: dict[tuple[int, int | bytes], int] = attrs.field(factory=dict)
     #: (patterns × groups) int64 coefficients, rebuilt when one is added.
     stack: list[Any] = attrs.field(factory=list)
+    #: Held while patterns are added (blocks are scored by threads).
+    lock: Any = attrs.field(factory=threading.Lock)
 
     @classmethod
     def of(cls, np: Any, model: CompiledModel) -> _NaPlan:
@@ -1072,6 +1213,7 @@ class _NaPlan:
             sum_dtype=dtype,
             radix=radix,
             lookup=lookup.astype(dtype),
+            pairs=_pair_table(np, lookup.astype(dtype)),
             multiple=multiple,
             inverse=inverse,
             max_value=max_value,
@@ -1107,19 +1249,27 @@ class _NaPlan:
     def pattern_id(self, np: Any, j: int, key: int | bytes) -> int:
         """The id of level *j*'s pattern *key* (absent groups' bits)."""
         slot = (j, key)
-        if slot not in self.index:
-            width = len(self.level_groups[j])
-            if isinstance(key, int):
-                absent = [bool(key >> b & 1) for b in range(width)]
-            else:
-                unpacked = np.unpackbits(np.frombuffer(key, dtype=np.uint8))
-                absent = [bool(a) for a in unpacked[:width].tolist()]
-            self.index[slot] = len(self.patterns)
-            self.patterns.append(self._pattern(j, absent))
-        return self.index[slot]
+        found = self.index.get(slot)
+        if found is not None:
+            return found
+        width = len(self.level_groups[j])
+        if isinstance(key, int):
+            absent = [bool(key >> b & 1) for b in range(width)]
+        else:
+            unpacked = np.unpackbits(np.frombuffer(key, dtype=np.uint8))
+            absent = [bool(a) for a in unpacked[:width].tolist()]
+        with self.lock:
+            if slot not in self.index:
+                self.patterns.append(self._pattern(j, absent))
+                self.index[slot] = len(self.patterns) - 1
+            return self.index[slot]
 
     def coefficient_stack(self, np: Any) -> Any:
         """(patterns × groups) int64: each pattern's coefficients."""
+        with self.lock:
+            return self._coefficient_stack(np)
+
+    def _coefficient_stack(self, np: Any) -> Any:
         if self.stack and len(self.stack[0]) == len(self.patterns):
             return self.stack[0]
         level_of = {i: j for (j, _), i in self.index.items()}
@@ -1137,7 +1287,7 @@ class _NaPlan:
         pattern's id.
         """
         kept = _cell_lookup(
-            np, self.lookup, self.model.column_rubric, codes
+            np, self.lookup, self.model.column_rubric, codes, self.pairs
         )
         both = kept @ self.membership
         # Exact integers (every partial sum is below the float bound).
@@ -1276,6 +1426,72 @@ def _fold_distinct(
     return s[which], counted[which], ok[which]
 
 
+@attrs.frozen(eq=False)
+class _Block:
+    """
+    One call of :func:`score_codes`: its input and its result arrays
+    (X, S, level, counted, row denominators, one-by-one rows and
+    ``na`` pattern ids), which :meth:`score` fills one block of
+    :data:`_BLOCK_ROWS` rows at a time; blocks touch disjoint rows, so
+    several threads may score blocks at once.
+    """
+
+    model: CompiledModel
+    codes: Any
+    unrated: str
+    checked: bool
+    plan: _NaPlan | None
+    arrays: tuple[Any, ...]
+
+    def score(self, start: int) -> None:
+        """Score rows *start* to *start* + :data:`_BLOCK_ROWS`."""
+        model, plan = self.model, self.plan
+        x, s, level, counted, row_den, one_by_one, pattern_ids = self.arrays
+        stop = min(start + _BLOCK_ROWS, len(self.codes))
+        if plan is None:
+            steps = range(start, stop, CHUNK_ROWS)
+            for begin in steps:
+                chunk = self.codes[begin : min(begin + CHUNK_ROWS, stop)]
+                if not self.checked:
+                    _check_rows(model, chunk, self.unrated, begin)
+                elif self.unrated == "error":
+                    _check_unrated(model, chunk, begin)
+                na = chunk == NA_CODE
+                rows = slice(begin, begin + len(chunk))
+                x[rows], one_by_one[rows] = _chunk_numerators(
+                    np, model, (chunk, na), self.unrated
+                )
+        else:
+            chunk = self.codes[start:stop]
+            cx, special = _linear_chunk(
+                model,
+                chunk,
+                self.unrated,
+                start,
+                checked=self.checked,
+                scratch={},
+            )
+            # Rows with na: their own coefficients and denominator.
+            which = np.flatnonzero(special)
+            for a in range(0, len(which), CHUNK_ROWS):
+                some = which[a : a + CHUNK_ROWS]
+                cx[some], own_ids = plan.numerators(np, chunk[some])
+                pattern_ids[start + some] = own_ids
+            row_den[start + which] = -1  # set by _fold_rest
+            x[start:stop] = cx
+        vector_fold = model.semantics.rule.vector_fold
+        if vector_fold is not None:
+            rows = slice(start, stop)
+            ok = ~one_by_one[rows] & (row_den[rows] == 0)
+            den = model.denominator
+            cs, cc = vector_fold(np, x[rows], model.gate, den)
+            s[rows] = np.where(ok, cs, 0)
+            counted[rows] = np.where(ok, cc, 0)
+            level[rows] = np.where(
+                ok, model.semantics.band_vector(np, s[rows], den), -1
+            )
+
+
 def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     model: CompiledModel | Pack,
     data: Any,
@@ -1284,6 +1500,7 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
     rule: str | None = None,
     tailoring: Sequence[Tailoring] = (),
     unrated: str = "error",
+    workers: int | None = None,
 ) -> BatchResult:
     """
     Score many assessments at once, exactly.
@@ -1295,16 +1512,24 @@ def score_many(  # noqa: PLR0913 -- mirrors score() and compile_model()
             Arrow table (one column per requirement id, rating ids as
             values), or an iterable of id → rating mappings.
         unrated: ``"error"`` or ``"none"``, as for :func:`score`.
+        workers: Threads scoring blocks of 65,536 rows side by side
+            (default: one per core this process may run on).  The BLAS
+            runs one thread for the call.
 
-    Results are identical to :func:`maturity_core.score` on each row.
+    Results are identical to :func:`maturity_core.score` on each row,
+    whatever *workers* is.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.3.0 *workers*.
     """
     if isinstance(model, Pack):
         model = compile_model(model, profile, rule=rule, tailoring=tailoring)
     check_unrated_policy(unrated)
+    threads = check_workers(workers, "score_many")
     with one_blas_thread():
-        return score_codes(model, _codes_from(model, data), unrated)
+        return score_codes(
+            model, _codes_from(model, data), unrated, workers=threads
+        )
 
 
 def score_codes(
@@ -1313,56 +1538,45 @@ def score_codes(
     unrated: str,
     *,
     checked: bool = False,
+    workers: int = 1,
 ) -> BatchResult:
     """
     :func:`score_many` of an int8 codes matrix (row-major or
     column-major).  With *checked*, every code is known to be valid and
     every ``na`` allowed (only unrated cells are still looked for).
+    Blocks of rows are scored by *workers* threads.
     """
     n = codes.shape[0]
-    sem = model.semantics
-    den = model.denominator
     x = np.zeros((n, len(model.levels)), dtype=np.int64)
     s = np.zeros(n, dtype=np.int64)
     level = np.full(n, -1, dtype=np.int64)
     counted = np.zeros(n, dtype=np.int64)
     row_den = np.zeros(n, dtype=np.int64)
     one_by_one = np.zeros(n, dtype=bool)
-    vector_fold = sem.rule.vector_fold
     plan = (
         _NaPlan.of(np, model)
         if model.fast and model.root_form.kind == "linear"
         else None
     )
-    pattern_ids = None
-    for start in range(0, n, CHUNK_ROWS):
-        chunk = codes[start : start + CHUNK_ROWS]
-        if not checked:
-            _check_rows(model, chunk, unrated, start)
-        elif unrated == "error":
-            _check_unrated(model, chunk, start)
-        na = chunk == NA_CODE
-        cx, special = _chunk_numerators(
-            np, model, (chunk, na), unrated, na_rows=plan
-        )
-        rows = slice(start, start + len(chunk))
-        if plan is not None and special.any():
-            # Rows with na: their own coefficients and denominator.
-            which = np.flatnonzero(special)
-            cx[which], own_ids = plan.numerators(np, chunk[which])
-            if pattern_ids is None:
-                pattern_ids = np.zeros(x.shape, dtype=np.int32)
-            pattern_ids[start + which] = own_ids
-            row_den[start + which] = -1  # set below
-            special[which] = False
-        x[rows] = cx
-        one_by_one[rows] = special
-        if vector_fold is not None:
-            ok = ~special & (row_den[rows] == 0)
-            cs, cc = vector_fold(np, cx, model.gate, den)
-            s[rows] = np.where(ok, cs, 0)
-            counted[rows] = np.where(ok, cc, 0)
-            level[rows] = np.where(ok, sem.band_vector(np, s[rows], den), -1)
+    # Zeroed lazily by the system: pages no block writes cost nothing.
+    pattern_ids = None if plan is None else np.zeros(x.shape, np.int32)
+    block = _Block(
+        model=model,
+        codes=codes,
+        unrated=unrated,
+        checked=checked,
+        plan=plan,
+        arrays=(x, s, level, counted, row_den, one_by_one, pattern_ids),
+    )
+    starts = range(0, n, _BLOCK_ROWS)
+    if workers > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            # In order: the first error raised is the first row's.
+            for _ in pool.map(block.score, starts):
+                pass
+    else:
+        for begin in starts:
+            block.score(begin)
     _fold_rest(
         np,
         model,
@@ -1390,33 +1604,85 @@ def score_codes(
     )
 
 
+def _linear_chunk(  # noqa: PLR0913 -- a chunk, where it is, how to score
+    model: CompiledModel,
+    chunk: Any,
+    unrated: str,
+    start: int,
+    *,
+    checked: bool,
+    scratch: dict[str, Any],
+) -> tuple[Any, Any]:
+    """
+    X · L of each row of a block from row *start* under a linear root
+    form, and the rows with ``na`` (left to the na plan).
+
+    Nothing is checked before the product: an invalid code, an ``na`` or
+    an unrated cell looks up NaN, so only the rows whose product is NaN
+    are checked (as :func:`_check_rows` would, with the same first
+    error) and scored again.  The values are looked up and multiplied
+    :data:`CHUNK_ROWS` rows at a time (small enough to stay in cache);
+    the digit sums are recombined for the whole block.
+    """
+    form = model.root_form
+
+    def values(rows: slice) -> Any:
+        return _cell_lookup(
+            np,
+            model.lookup,
+            model.column_rubric,
+            chunk[rows],
+            model.pairs,
+            scratch=scratch,
+        )
+
+    steps = [
+        slice(a, a + CHUNK_ROWS) for a in range(0, len(chunk), CHUNK_ROWS)
+    ]
+    if form.method == "float32":
+        width = form.digits.shape[1]
+        product = _scratch(
+            scratch, "product", len(chunk) * width, np.float32
+        ).reshape(len(chunk), width)
+        for rows in steps:
+            np.matmul(values(rows), form.digits, out=product[rows])
+        cx, odd = _from_digits(form, product)
+    else:
+        parts = [_form_numerators(form, values(r), None) for r in steps]
+        cx = np.concatenate([p[0] for p in parts])
+        odd = np.concatenate([p[1] for p in parts])
+    has_na = np.zeros(len(chunk), dtype=bool)
+    if not odd.any():
+        return cx, has_na
+    which = np.flatnonzero(odd)
+    some = chunk[which]
+    if not checked:
+        _check_rows(model, some, unrated, start, which)
+    elif unrated == "error":
+        _check_unrated(model, some, start, which)
+    na = some == NA_CODE
+    with_na = na.any(axis=1)
+    has_na[which[with_na]] = True
+    plain = ~with_na  # unrated cells under unrated='none'
+    if plain.any():
+        cx[which[plain]] = _form_numerators(
+            form, _values(model, some[plain], unrated), na[plain]
+        )[0]
+    return cx, has_na
+
+
 def _chunk_numerators(
     np: Any,
     model: CompiledModel,
     cells: tuple[Any, Any],
     unrated: str,
-    *,
-    na_rows: _NaPlan | None,
 ) -> tuple[Any, Any]:
     """
-    X · L of each row of a chunk (codes, and where they are ``na``) and
-    the rows X · L does not give (with *na_rows*: the rows with ``na``,
-    which it scores; X · L is taken of the others alone, as a product
-    with NaN is much slower).
+    X · L of each row of a chunk (codes, and where they are ``na``) under
+    a lowest-value form or a rule that reads node scores, and the rows
+    X · L does not give.
     """
     chunk, na = cells
-    if na_rows is not None:
-        has_na = na.any(axis=1)
-        if has_na.any():
-            cx = np.zeros((len(chunk), len(model.levels)), dtype=np.int64)
-            clean = np.flatnonzero(~has_na)
-            if len(clean):
-                cx[clean] = _form_numerators(
-                    model.root_form,
-                    _values(model, chunk[clean], unrated),
-                    na[clean],
-                )[0]
-            return cx, has_na
     values = _values(model, chunk, unrated)
     cx, special = _form_numerators(model.root_form, values, na)
     if model.root_form.kind == "lowest":
@@ -1444,7 +1710,7 @@ def _fold_rest(
     """
     x, s, level, counted = arrays
     plan, pattern_ids, row_den = own_rows
-    if plan is not None and pattern_ids is not None:
+    if plan is not None and pattern_ids is not None and row_den.any():
         own = np.flatnonzero(row_den)
         x[own], row_den[own] = plan.finish(np, x[own], pattern_ids[own])
         one_by_one[own] = row_den[own] == 0

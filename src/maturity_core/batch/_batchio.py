@@ -36,7 +36,6 @@ from maturity_core._escape import from_csv_cell, to_csv_cell
 from maturity_core._format import decimal, exact
 from maturity_core._model import NA
 from maturity_core.exceptions import (
-    ArgumentError,
     AssessmentError,
     InputError,
     MaturityCoreError,
@@ -48,6 +47,7 @@ from ._batch import (
     UNRATED_CODE,
     BatchResult,
     CompiledModel,
+    check_workers,
     one_blas_thread,
     score_codes,
     score_many,
@@ -70,12 +70,6 @@ except ImportError:  # pragma: no cover -- exercised without the extra
 DEFAULT_CHUNK_ROWS = 65_536
 
 
-def default_workers() -> int:
-    """The cores this process may run on (the default ``workers``)."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    if affinity is not None:
-        return max(1, len(affinity(0)))
-    return max(1, os.cpu_count() or 1)  # pragma: no cover -- not Linux
 #: Suffix of the float64 column written beside each exact column.
 FLOAT_SUFFIX = "_float"
 
@@ -238,9 +232,7 @@ class _Encoder:
     source: str
     nulls: frozenset[str]
     #: One rating id → code table per rubric (by its rating ids).
-    tables: dict[tuple[str, ...], dict[Any, int]] = attrs.field(
-        factory=dict
-    )
+    tables: dict[tuple[str, ...], dict[Any, int]] = attrs.field(factory=dict)
 
     def check_columns(self, names: Sequence[str]) -> None:
         """Refuse unknown columns and missing requirement columns."""
@@ -303,9 +295,7 @@ class _Encoder:
         columns = np.empty((len(model.requirement_ids), n), dtype=np.int8)
         index = {name: i for i, name in enumerate(batch.schema.names)}
         for j, rid in enumerate(model.requirement_ids):
-            columns[j] = self._column(
-                batch.column(index[rid]), j, row_offset
-            )
+            columns[j] = self._column(batch.column(index[rid]), j, row_offset)
         return columns.T
 
     def _column(self, column: Any, j: int, row_offset: int) -> Any:
@@ -419,9 +409,7 @@ def _decimal_text(numerators: Any, denominators: Any) -> Any:
     hundredths = pc.dictionary_encode(pa.array(nums * 100 // denominators))
     found = hundredths.dictionary.to_numpy()
     units = pc.cast(pa.array(found // 100), pa.string())
-    cents = pc.utf8_lpad(
-        pc.cast(pa.array(found % 100), pa.string()), 2, "0"
-    )
+    cents = pc.utf8_lpad(pc.cast(pa.array(found % 100), pa.string()), 2, "0")
     text = pc.binary_join_element_wise(units, cents, ".")
     return pc.take(text, hundredths.indices)
 
@@ -653,11 +641,7 @@ def score_file(  # noqa: PLR0913 -- options of the CLI command
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.3.0 Arrow-native; *workers* and *floats*.
     """
-    if workers is None:
-        workers = default_workers()
-    if workers < 1:
-        msg = f"score_file(): workers must be at least 1, got {workers}"
-        raise ArgumentError(msg)
+    workers = check_workers(workers, "score_file")
     source = Path(source)
     output = Path(output)
     out_kind = _kind(output)

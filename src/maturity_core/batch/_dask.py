@@ -71,7 +71,9 @@ def _score_partition(
 ) -> Any:
     model = _compiled(recipe)
     codes, key_frame = encode_frame(model, frame, keys=keys)
-    out = score_many(model, codes, unrated=unrated).to_pandas(key_frame)
+    # The cluster runs partitions side by side: one thread each.
+    result = score_many(model, codes, unrated=unrated, workers=1)
+    out = result.to_pandas(key_frame)
     out.index = frame.index
     return out
 
