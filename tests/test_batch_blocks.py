@@ -7,6 +7,7 @@ same exact results as one block, and refuse the same first bad row.
 
 from __future__ import annotations
 
+import contextlib
 from unittest import mock
 
 import numpy as np
@@ -64,8 +65,14 @@ def test_blocks_threads_and_layout_do_not_change_results(
     case, block, order, data
 ):
     """Small blocks on two threads, in either memory layout, with some
-    cells unrated (unrated='none'), give score()'s results row by row."""
-    pack, assessment, result, model = _model(case[0], case[1])
+    cells unrated (unrated='none'), and na rows' group values from the
+    table or computed, give score()'s results row by row."""
+    computed = data.draw(st.booleans())
+    no_table = mock.patch.object(_batch, "_SCALED_TABLE_SIZE", 0)
+    with no_table if computed else contextlib.nullcontext():
+        pack, assessment, result, model = _model(case[0], case[1])
+        # The na plan is built (and its table chosen) on first use.
+        mc.batch.score_many(model, np.zeros((0, len(model.requirement_ids))))
     population = [
         {
             rid: (None if data.draw(st.integers(0, 9)) == 0 else rating)
@@ -177,3 +184,94 @@ def test_the_first_bad_row_is_refused_whatever_the_blocks(discrete, case):
         assert discrete.requirement_ids[column] in message
     else:
         assert f"$[{first}][{column}]" in message
+
+
+def _wide_pack(leaves: int) -> mc.Pack:
+    """One level of *leaves* leaves, one requirement each, na allowed."""
+    return mc.load_pack(
+        {
+            "format": 1,
+            "id": "wide",
+            "version": "1.0.0",
+            "title": {"en": "Wide test model"},
+            "levels": [{"number": 1, "name": {"en": "Level 1"}}],
+            "nodes": [
+                {
+                    "id": "e",
+                    "kind": "element",
+                    "name": {"en": "E"},
+                    "children": [
+                        {"id": f"l{i}", "kind": "leaf", "name": {"en": "L"}}
+                        for i in range(leaves)
+                    ],
+                }
+            ],
+            "requirements": [
+                {
+                    "id": f"r{i}",
+                    "node": f"l{i}",
+                    "level": 1,
+                    "text": {"en": f"requirement {i}"},
+                    "provenance": {"status": "proposal"},
+                }
+                for i in range(leaves)
+            ],
+            "rubric": {
+                "ratings": [
+                    {"id": "full", "value": "1", "name": {"en": "Full"}},
+                    {"id": "half", "value": "1/2", "name": {"en": "Half"}},
+                    {"id": "none", "value": "0", "name": {"en": "None"}},
+                ],
+                "na": {"allowed": True},
+            },
+            "profiles": [
+                {
+                    "id": "p",
+                    "name": {"en": "P"},
+                    "default": True,
+                    "weights": {
+                        "e": "1",
+                        **{
+                            f"l{i}": f"{i + 1}/{leaves * (leaves + 1) // 2}"
+                            for i in range(leaves)
+                        },
+                    },
+                }
+            ],
+            "method": {
+                "rule": "cumulative-gated",
+                "gate": "0.8",
+                "bands": [{"level": 1, "min": "0.5"}],
+            },
+        }
+    )
+
+
+@pytest.mark.parametrize("leaves", [52, 60])
+def test_na_patterns_of_wide_levels_are_keyed_exactly(leaves):
+    """A level with more groups than a float64 keys exactly (an absent
+    group among the first and one among the last) scores as score()."""
+    pack = _wide_pack(leaves)
+    model = mc.batch.compile_model(pack)
+    rng = np.random.default_rng(leaves)
+    population = []
+    for first, last in [(0, leaves - 1), (1, leaves - 2), (0, 1)]:
+        row = {
+            f"r{i}": ["full", "half", "none"][rng.integers(3)]
+            for i in range(leaves)
+        }
+        row[f"r{first}"] = row[f"r{last}"] = "na"
+        population.append(row)
+    batch = mc.batch.score_many(model, population)
+    expected = [
+        mc.score(
+            pack,
+            mc.Assessment(
+                pack="wide",
+                ratings=tuple(mc.RatingEntry(k, v) for k, v in row.items()),
+            ),
+        ).score
+        for row in population
+    ]
+
+    assert batch.scores() == expected

@@ -22,8 +22,13 @@ C_r is split into base-2**b digits so small that every partial sum is a
 non-negative integer below 2**24, whatever order the BLAS adds in; the
 digit sums are recombined in int64.  (If a pack is too large for that, a
 float64 product with the bound 2**53 is used, and failing that Python
-integers.)  Rows are processed in chunks, so memory stays near the size
-of the ratings matrix.
+integers.)  A cell's value is looked up two cells at a time (one gather
+of a 65,536-entry table by the uint16 view of two codes); an ``na``, an
+unrated or an invalid code looks up NaN, so only rows whose product is
+NaN are checked and scored again.  Rows are looked up and multiplied
+1,024 at a time, the rest is done per block of 65,536 rows, and blocks
+may be scored by several threads; memory stays near the size of the
+ratings matrix.
 
 With a lowest-value aggregation (the minimum) X_k is the row minimum of
 the scaled values of level k's columns (``na`` left out).  The level
@@ -34,13 +39,16 @@ scored row by row by the same semantics.
 A row with ``na`` under a linear aggregation has its own coefficients:
 a leaf's mean divides by its count of scorable requirements at the
 level, and a (leaf, level) group with none is absent, which renormalises
-its ancestors' weights.  Per group g, integer matrix products give the
-sum of the scaled values (``na`` as 0) and the count c_g of scorable
-requirements (one product: W · sum_g + c_g, W a power of two above
-every count); with M = lcm(1..largest count) and the group shares G_g of
-the row's presence pattern at level k (which of the level's groups have
-c_g = 0; from :meth:`Semantics.shares`, computed once per pattern and
-kept with the compiled model),
+its ancestors' weights.  Per group g, one sum gives the sum of the
+scaled values (``na`` as 0) and the count c_g of scorable requirements,
+as W · sum_g + c_g (W a power of two above every count; each cell looks
+up W · its value + 1, or 0 for ``na``); the codes are taken column by
+column with the columns ordered group after group and the groups by
+size, so each run of groups of one size is summed by one reduction.
+With M = lcm(1..largest count) and the group shares G_g of the row's
+presence pattern at level k (which of the level's groups have c_g = 0;
+from :meth:`Semantics.shares`, computed once per pattern and kept with
+the compiled model),
 
     X_k · D · M = Σ_g (G_g · D / s) · sum_g · (M / c_g),
 
@@ -55,6 +63,7 @@ row by row.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import operator
 import os
@@ -97,6 +106,10 @@ _EXACT_FLOAT_LIMIT = 2**53
 _FLOAT32_EXACT = 2**24
 #: Rows scored per step; small enough for the CPU cache.
 CHUNK_ROWS = 1024
+#: Rows with na whose group sums are taken at a time.
+_NA_ROWS = 4 * CHUNK_ROWS
+#: Entries of the largest table of sum · M // count (else computed).
+_SCALED_TABLE_SIZE = 1 << 20
 #: Rows whose lookups and products are taken chunk by chunk and the rest
 #: at once, under a linear aggregation.
 _BLOCK_ROWS = 64 * CHUNK_ROWS
@@ -132,14 +145,14 @@ def check_workers(workers: int | None, caller: str) -> int:
     """*workers*, or every core for ``None``; at least 1."""
     if workers is None:
         return default_workers()
-    if (
-        isinstance(workers, bool)
-        or not isinstance(workers, int)
-        or workers < 1
-    ):
+    try:
+        count = operator.index(workers)
+    except TypeError:
+        count = 0
+    if count < 1:
         msg = f"{caller}(): workers must be at least 1, got {workers!r}"
         raise ArgumentError(msg)
-    return workers
+    return count
 
 
 def _lcm(values: Iterable[int]) -> int:
@@ -1030,8 +1043,10 @@ def _check_unrated(
 
 #: One row's exact X_1..X_N, S, level and counted levels.
 _ExactRow = tuple[tuple[Fraction, ...], Fraction, int | None, int]
-#: Presence patterns of levels with fewer groups are keyed by an int64.
-_KEY_BITS = 63
+#: Presence patterns of levels with fewer groups are keyed by an integer
+#: that a float64 product gives exactly (a sum of distinct powers of two
+#: below 2**53).
+_KEY_BITS = 53
 #: Numerators stay below this, so S (up to N level scores) and S · 100
 #: (for the decimal column) fit in int64.
 _ROW_BOUND = 2**56
@@ -1112,6 +1127,30 @@ class _Pattern:
     top: int
 
 
+def _group_runs(
+    np: Any, members: Sequence[Sequence[int]]
+) -> tuple[list[int], list[tuple[int, int, int, int, int]], Any]:
+    """
+    Groups (their columns: *members*) ordered by size; the runs of groups
+    of one size in that order (see ``_NaPlan.runs``); and the columns,
+    group after group.
+    """
+    group_order = sorted(range(len(members)), key=lambda g: len(members[g]))
+    runs = []
+    cell = 0
+    for size, run in itertools.groupby(
+        enumerate(group_order), key=lambda item: len(members[item[1]])
+    ):
+        placed = [i for i, _ in run]
+        width = size * len(placed)
+        runs.append((cell, cell + width, size, placed[0], placed[-1] + 1))
+        cell += width
+    cells = np.array(
+        [j for g in group_order for j in members[g]], dtype=np.intp
+    )
+    return group_order, runs, cells
+
+
 @attrs.frozen(eq=False)
 class _NaPlan:
     """
@@ -1126,10 +1165,17 @@ class _NaPlan:
     full_counts: tuple[int, ...]
     #: Per level: the indices of its groups.
     level_groups: tuple[Any, ...]
-    #: (requirements × groups) 0/1, in ``sum_dtype``.
-    membership: Any
+    #: The columns, group after group, groups ordered by size.
+    cells: Any
+    #: The rubric of each of ``cells``.
+    cell_rubric: Any
+    #: Group i of that order is group ``group_order[i]``.
+    group_order: Any
+    #: (first cell, last cell + 1, group size, first group, last group + 1)
+    #: of each run of groups of one size in that order.
+    runs: tuple[tuple[int, int, int, int, int], ...]
     sum_dtype: Any
-    #: W: one matrix product gives W · sum_g + count_g.
+    #: W: one sum gives W · sum_g + count_g.
     radix: int
     #: (rubrics × 256) in ``sum_dtype``: a code's uint8 view → W · its
     #: scaled value + 1 (the lowest value's for unrated), 0 for ``na``.
@@ -1138,10 +1184,16 @@ class _NaPlan:
     multiple: int
     #: M // c for each count c (0 for c = 0).
     inverse: Any
+    #: W · sum + c → sum · M // c (0 for c = 0) as float64, if that
+    #: table is small; else computed.
+    scaled_table: Any
     max_value: int
-    #: (groups × levels) float64: group g's bit within its level, or
-    #: ``None`` if a level has too many groups to key patterns by int.
+    #: (levels × groups in ``group_order``) float64: each group's bit
+    #: within its level, or ``None`` if a level has too many groups to
+    #: key patterns by int.
     bits: Any
+    #: Per level: where its groups are in ``group_order``.
+    level_positions: tuple[Any, ...]
     #: ``lookup`` two cells at a time (one rubric only; see _pair_table).
     pairs: Any = None
     #: Every pattern seen, all levels; its index is its id.
@@ -1176,9 +1228,10 @@ class _NaPlan:
             dtype = np.float64
         else:  # pragma: no cover
             dtype = np.int64
-        membership = np.zeros((len(sem.requirements), len(groups)), dtype)
+        members: list[list[int]] = [[] for _ in groups]
         for j, r in enumerate(sem.requirements):
-            membership[j, position[r.node, r.level]] = 1
+            members[position[r.node, r.level]].append(j)
+        group_order, runs, cells = _group_runs(np, members)
         lookup = np.nan_to_num(model.lookup.astype(np.float64)) * radix + 1
         for i, lowest in zip(
             model.column_rubric.tolist(),
@@ -1192,32 +1245,49 @@ class _NaPlan:
             [0, *(multiple // c for c in range(1, largest + 1))],
             dtype=np.int64,
         )
+        scaled_table = None
+        if dtype is np.float32 and high < _SCALED_TABLE_SIZE:
+            packed = np.arange(high + 1, dtype=np.int64)
+            # Counts above the largest never occur; they map to 0.
+            by_count = np.zeros(radix, dtype=np.int64)
+            by_count[: len(inverse)] = inverse
+            scaled_table = (
+                (packed >> (radix.bit_length() - 1))
+                * by_count[packed & (radix - 1)]
+            ).astype(np.float64)
         level_groups = tuple(
             np.array(
                 [i for i, g in enumerate(groups) if g[1] == k], dtype=np.int64
             )
             for k in model.levels
         )
+        position_of = np.empty(len(groups), dtype=np.intp)
+        position_of[group_order] = np.arange(len(groups))
         bits = None
         if all(len(cols) < _KEY_BITS for cols in level_groups):
-            bits = np.zeros((len(groups), len(level_groups)), np.float64)
+            bits = np.zeros((len(level_groups), len(groups)), np.float64)
             for j, cols in enumerate(level_groups):
                 for b, i in enumerate(cols.tolist()):
-                    bits[i, j] = float(1 << b)
+                    bits[j, position_of[i]] = float(1 << b)
         plan = cls(
             model=model,
             groups=groups,
             full_counts=tuple(counts.values()),
             level_groups=level_groups,
-            membership=membership,
+            cells=cells,
+            cell_rubric=model.column_rubric[cells],
+            group_order=np.array(group_order, dtype=np.intp),
+            runs=tuple(runs),
             sum_dtype=dtype,
             radix=radix,
             lookup=lookup.astype(dtype),
             pairs=_pair_table(np, lookup.astype(dtype)),
             multiple=multiple,
             inverse=inverse,
+            scaled_table=scaled_table,
             max_value=max_value,
             bits=bits,
+            level_positions=tuple(position_of[c] for c in level_groups),
         )
         for j in range(len(level_groups)):
             plan.pattern_id(np, j, 0)  # the all-present patterns: 0..N-1
@@ -1280,61 +1350,112 @@ class _NaPlan:
         self.stack[:] = [out]
         return out
 
+    def group_sums(self, np: Any, codes: Any) -> Any:
+        """
+        (groups × rows), groups in ``group_order``: W · the sum of the
+        scaled values of each row's cells in the group (``na`` left out)
+        + their count, from *codes* (rows × columns, checked).  The codes
+        are taken column by column in group order, so each run of groups
+        of one size is summed with one reduction.
+        """
+        ordered = codes.T[self.cells]
+        kept = _cell_lookup(
+            np, self.lookup, self.cell_rubric, ordered.T, self.pairs
+        ).T
+        rows = kept.shape[1]
+        sums = np.empty((len(self.groups), rows), dtype=kept.dtype)
+        for first, last, size, low, high in self.runs:
+            if size == 1:
+                sums[low:high] = kept[first:last]
+            else:
+                kept[first:last].reshape(high - low, size, rows).sum(
+                    axis=1, out=sums[low:high]
+                )
+        return sums
+
+    def scaled(self, np: Any, sums: Any) -> Any:
+        """sum_g · M / count_g (0 where the count is 0) of *sums*."""
+        if self.scaled_table is not None:
+            return np.take(self.scaled_table, sums.astype(np.intp))
+        packed = sums.astype(np.int64)
+        shift = self.radix.bit_length() - 1
+        return (packed >> shift) * self.inverse[packed & (self.radix - 1)]
+
     def numerators(self, np: Any, codes: Any) -> tuple[Any, Any]:
         """
         Per row of *codes* (checked) and level: X · D · M, D being the
         denominator of the row's pattern at that level, and that
         pattern's id.
         """
-        kept = _cell_lookup(
-            np, self.lookup, self.model.column_rubric, codes, self.pairs
-        )
-        both = kept @ self.membership
-        # Exact integers (every partial sum is below the float bound).
-        both = both.astype(np.int64)
-        sums = both >> (self.radix.bit_length() - 1)
-        cnt = both & (self.radix - 1)
-        scaled = sums * self.inverse[cnt]
-        absent = cnt == 0
+        sums = self.group_sums(np, codes)
+        scaled = self.scaled(np, sums)
         n_levels = len(self.level_groups)
-        stack = self.coefficient_stack(np)
-        base = stack[:n_levels].T
+        base = self.coefficient_stack(np)[:n_levels][:, self.group_order]
         if max(p.top for p in self.patterns[:n_levels]) < _EXACT_FLOAT_LIMIT:
-            y = np.rint(scaled.astype(np.float64) @ base.astype(np.float64))
-            y = y.astype(np.int64)
+            # Exact: every partial sum is an integer below 2**53.
+            y = np.rint(base.astype(np.float64) @ scaled).T.astype(np.int64)
         else:  # pragma: no cover -- only for very fine weights
-            y = scaled @ base
+            y = (base @ scaled.astype(np.int64)).T
         ids = np.zeros(y.shape, dtype=np.int64) + np.arange(n_levels)
-        if not absent.any():
+        absent = sums == 0
+        some = np.flatnonzero(absent.any(axis=0))
+        if not len(some):
             return y, ids
-        rows, levels = self._odd(np, absent, ids)
-        stack = self.coefficient_stack(np)
-        y[rows, levels] = (scaled[rows] * stack[ids[rows, levels]]).sum(axis=1)
+        own = ids[some]
+        rows, levels = self._odd(np, absent[:, some], own)
+        ids[some] = own
+        y[some[rows], levels] = self._odd_numerators(
+            np, scaled[:, some], own, (rows, levels)
+        )
         return y, ids
 
-    def _odd(self, np: Any, absent: Any, ids: Any) -> tuple[Any, Any]:
-        """Set *ids* of the (row, level) cells with an absent group."""
+    def _odd(self, np: Any, gone: Any, ids: Any) -> tuple[Any, Any]:
+        """
+        Set *ids* of the (row, level) cells with an absent group (*gone*:
+        groups in ``group_order`` × rows); return those cells.
+        """
         n_levels = len(self.level_groups)
-        if self.bits is not None:
-            keys = np.rint(absent.astype(np.float64) @ self.bits)
-            keys = keys.astype(np.int64)
-            rows, levels = np.nonzero(keys)
-            pairs = keys[rows, levels] * n_levels + levels
-            found, which = np.unique(pairs, return_inverse=True)
-            mapped = np.array(
-                [
-                    self.pattern_id(np, p % n_levels, p // n_levels)
-                    for p in found.tolist()
-                ],
-                dtype=np.int64,
-            )
-            ids[rows, levels] = mapped[which.reshape(-1)]
-            return rows, levels
-        return self._odd_wide(np, absent, ids)
+        if self.bits is None:  # a level of over 52 groups
+            absent = np.zeros((gone.shape[1], len(self.groups)), dtype=bool)
+            absent[:, self.group_order] = gone.T
+            return self._odd_wide(np, absent, ids)
+        keys = np.rint(self.bits @ gone.astype(np.float64))
+        rows, levels = np.nonzero(keys.T)
+        keys = keys.T[rows, levels].astype(np.int64)
+        pairs = keys * n_levels + levels
+        found, which = np.unique(pairs, return_inverse=True)
+        mapped = np.array(
+            [
+                self.pattern_id(np, p % n_levels, p // n_levels)
+                for p in found.tolist()
+            ],
+            dtype=np.int64,
+        )
+        ids[rows, levels] = mapped[which.reshape(-1)]
+        return rows, levels
 
-    def _odd_wide(  # pragma: no cover -- a level with over 62 groups
-        self, np: Any, absent: Any, ids: Any
-    ) -> tuple[Any, Any]:
+    def _odd_numerators(
+        self, np: Any, scaled: Any, ids: Any, cells: tuple[Any, Any]
+    ) -> Any:
+        """
+        X · D · M of the (row, level) *cells* under their own patterns
+        (*ids*), from the rows' *scaled* group values (groups in
+        ``group_order`` × rows), level by level over its groups only.
+        """
+        rows, levels = cells
+        stack = self.coefficient_stack(np)
+        out = np.zeros(len(rows), dtype=np.int64)
+        for j, groups in enumerate(self.level_groups):
+            at = np.flatnonzero(levels == j)
+            if not len(at):
+                continue
+            mine = rows[at]
+            coefficients = stack[:, groups][ids[mine, j]]
+            values = scaled[self.level_positions[j]][:, mine].T
+            out[at] = (coefficients * values.astype(np.int64)).sum(axis=1)
+        return out
+
+    def _odd_wide(self, np: Any, absent: Any, ids: Any) -> tuple[Any, Any]:
         """:meth:`_odd` keyed by packed bytes, row by row."""
         odd = []
         for j, cols in enumerate(self.level_groups):
@@ -1442,13 +1563,16 @@ class _Block:
     checked: bool
     plan: _NaPlan | None
     arrays: tuple[Any, ...]
+    #: Whether the block is scored at once (see :func:`_fast_block`),
+    #: else chunk by chunk with every cell checked first.
+    blockwise: bool
 
     def score(self, start: int) -> None:
         """Score rows *start* to *start* + :data:`_BLOCK_ROWS`."""
         model, plan = self.model, self.plan
         x, s, level, counted, row_den, one_by_one, pattern_ids = self.arrays
         stop = min(start + _BLOCK_ROWS, len(self.codes))
-        if plan is None:
+        if not self.blockwise:
             steps = range(start, stop, CHUNK_ROWS)
             for begin in steps:
                 chunk = self.codes[begin : min(begin + CHUNK_ROWS, stop)]
@@ -1463,7 +1587,7 @@ class _Block:
                 )
         else:
             chunk = self.codes[start:stop]
-            cx, special = _linear_chunk(
+            cx, special = _fast_block(
                 model,
                 chunk,
                 self.unrated,
@@ -1471,12 +1595,14 @@ class _Block:
                 checked=self.checked,
                 scratch={},
             )
-            # Rows with na: their own coefficients and denominator.
+            # Rows with na under a linear form: their own coefficients
+            # and denominator.
             which = np.flatnonzero(special)
-            for a in range(0, len(which), CHUNK_ROWS):
-                some = which[a : a + CHUNK_ROWS]
-                cx[some], own_ids = plan.numerators(np, chunk[some])
-                pattern_ids[start + some] = own_ids
+            for a in range(0, len(which), _NA_ROWS):
+                some = which[a : a + _NA_ROWS]
+                if plan is not None:
+                    cx[some], own_ids = plan.numerators(np, chunk[some])
+                    pattern_ids[start + some] = own_ids
             row_den[start + which] = -1  # set by _fold_rest
             x[start:stop] = cx
         vector_fold = model.semantics.rule.vector_fold
@@ -1558,6 +1684,7 @@ def score_codes(
         if model.fast and model.root_form.kind == "linear"
         else None
     )
+    blockwise = model.fast and model.root_form.kind in {"linear", "lowest"}
     # Zeroed lazily by the system: pages no block writes cost nothing.
     pattern_ids = None if plan is None else np.zeros(x.shape, np.int32)
     block = _Block(
@@ -1567,6 +1694,7 @@ def score_codes(
         checked=checked,
         plan=plan,
         arrays=(x, s, level, counted, row_den, one_by_one, pattern_ids),
+        blockwise=blockwise,
     )
     starts = range(0, n, _BLOCK_ROWS)
     if workers > 1 and len(starts) > 1:
@@ -1604,25 +1732,12 @@ def score_codes(
     )
 
 
-def _linear_chunk(  # noqa: PLR0913 -- a chunk, where it is, how to score
-    model: CompiledModel,
-    chunk: Any,
-    unrated: str,
-    start: int,
-    *,
-    checked: bool,
-    scratch: dict[str, Any],
+def _block_numerators(
+    model: CompiledModel, chunk: Any, scratch: dict[str, Any]
 ) -> tuple[Any, Any]:
     """
-    X · L of each row of a block from row *start* under a linear root
-    form, and the rows with ``na`` (left to the na plan).
-
-    Nothing is checked before the product: an invalid code, an ``na`` or
-    an unrated cell looks up NaN, so only the rows whose product is NaN
-    are checked (as :func:`_check_rows` would, with the same first
-    error) and scored again.  The values are looked up and multiplied
-    :data:`CHUNK_ROWS` rows at a time (small enough to stay in cache);
-    the digit sums are recombined for the whole block.
+    X · L of each row of a block (see :func:`_fast_block`) with every
+    cell looked up as is, and the rows that gave NaN.
     """
     form = model.root_form
 
@@ -1639,18 +1754,66 @@ def _linear_chunk(  # noqa: PLR0913 -- a chunk, where it is, how to score
     steps = [
         slice(a, a + CHUNK_ROWS) for a in range(0, len(chunk), CHUNK_ROWS)
     ]
-    if form.method == "float32":
+    if form.kind == "lowest":
+        lowest = np.zeros((len(chunk), len(form.present)), dtype=np.float32)
+        for rows in steps:
+            cells = values(rows)
+            for j, cols in enumerate(form.columns):
+                if len(cols):
+                    # NaN (na, unrated, invalid) wins: such rows are odd.
+                    lowest[rows, j] = cells[:, cols].min(axis=1)
+        odd = np.isnan(lowest).any(axis=1)
+        lowest[odd] = 0
+        # An absent level scores 0.
+        cx = lowest.astype(np.int64) * form.multiplier
+    elif form.method == "float32":
         width = form.digits.shape[1]
         product = _scratch(
             scratch, "product", len(chunk) * width, np.float32
         ).reshape(len(chunk), width)
+        mostly_odd = False
         for rows in steps:
+            if mostly_odd:
+                # Most rows of the block's first chunk gave NaN (na or
+                # unrated cells): leave the rest to the odd rows' path
+                # rather than take a product that is thrown away.
+                product[rows] = np.nan
+                continue
             np.matmul(values(rows), form.digits, out=product[rows])
+            if rows.start == 0:
+                nan = np.isnan(product[rows]).any(axis=1)
+                mostly_odd = 2 * np.count_nonzero(nan) > len(nan)
         cx, odd = _from_digits(form, product)
     else:
         parts = [_form_numerators(form, values(r), None) for r in steps]
         cx = np.concatenate([p[0] for p in parts])
         odd = np.concatenate([p[1] for p in parts])
+    return cx, odd
+
+
+def _fast_block(  # noqa: PLR0913 -- a block, where it is, how to score
+    model: CompiledModel,
+    chunk: Any,
+    unrated: str,
+    start: int,
+    *,
+    checked: bool,
+    scratch: dict[str, Any],
+) -> tuple[Any, Any]:
+    """
+    X · L of each row of a block from row *start* under a linear or a
+    lowest-value root form, and the rows with ``na`` under a linear form
+    (left to the na plan; a minimum leaves ``na`` cells out here).
+
+    Nothing is checked before the product: an invalid code, an ``na`` or
+    an unrated cell looks up NaN, so only the rows whose product is NaN
+    are checked (as :func:`_check_rows` would, with the same first
+    error) and scored again.  The values are looked up and multiplied
+    :data:`CHUNK_ROWS` rows at a time (small enough to stay in cache);
+    the digit sums are recombined for the whole block.
+    """
+    cx, odd = _block_numerators(model, chunk, scratch)
+    form = model.root_form
     has_na = np.zeros(len(chunk), dtype=bool)
     if not odd.any():
         return cx, has_na
@@ -1661,13 +1824,21 @@ def _linear_chunk(  # noqa: PLR0913 -- a chunk, where it is, how to score
     elif unrated == "error":
         _check_unrated(model, some, start, which)
     na = some == NA_CODE
-    with_na = na.any(axis=1)
-    has_na[which[with_na]] = True
-    plain = ~with_na  # unrated cells under unrated='none'
-    if plain.any():
-        cx[which[plain]] = _form_numerators(
-            form, _values(model, some[plain], unrated), na[plain]
-        )[0]
+    if form.kind == "lowest":
+        # na cells are left out of the minimum; unrated='none' cells
+        # count as their rubric's lowest value.
+        again = which
+    else:
+        with_na = na.any(axis=1)
+        has_na[which[with_na]] = True
+        again = which[~with_na]  # unrated cells under unrated='none'
+        na = na[~with_na]
+    for a in range(0, len(again), CHUNK_ROWS):
+        rows = again[a : a + CHUNK_ROWS]
+        x, _ = _form_numerators(
+            form, _values(model, chunk[rows], unrated), na[a : a + CHUNK_ROWS]
+        )
+        cx[rows] = np.maximum(x, 0) if form.kind == "lowest" else x
     return cx, has_na
 
 
@@ -1726,9 +1897,14 @@ def _fold_rest(
         level[common] = sem.band_vector(np, cs, den)
         one_by_one[common[~ok]] = True
     own = np.flatnonzero(row_den)
-    dens, which = np.unique(row_den[own], return_inverse=True)
-    for j, d in enumerate(dens.tolist()):
-        rows_d = own[which.reshape(-1) == j]
+    if len(own) and (row_den[own] == row_den[own[0]]).all():
+        # The usual case: every such row over one common denominator.
+        groups = [(int(row_den[own[0]]), own)]
+    else:
+        dens, which = np.unique(row_den[own], return_inverse=True)
+        which = which.reshape(-1)
+        groups = [(d, own[which == j]) for j, d in enumerate(dens.tolist())]
+    for d, rows_d in groups:
         if vector_fold is not None:
             gate = None if sem.gate is None else int(sem.gate * d)
             cs, cc = vector_fold(np, x[rows_d], gate, d)
