@@ -10,8 +10,9 @@ prints:
 Kernel (``score_many`` on a ratings-codes matrix)
   assessments per second; the speed-up over the exact scalar path; the
   time against one ``np.bitwise_or.reduce(axis=1)`` pass and one row-sum
-  pass over the same matrix; peak memory against the matrix; the time
-  with the BLAS's default threads against one thread.
+  pass over the same matrix, with the default worker threads (one per
+  core) and with one; peak memory against the matrix; the time with the
+  BLAS's default threads against one thread.
 
 ``na``, ``minimum`` and a pack's level rule
   on BC grading (weighted mean, ``na`` allowed): the throughput with 1 %,
@@ -166,6 +167,9 @@ def _kernel_figures(args) -> bool:
     floor = _best(lambda: codes.sum(axis=1, dtype=np.int32), args.repeat)
     bitwise = _best(lambda: np.bitwise_or.reduce(codes, axis=1), args.repeat)
     batch = _best(lambda: mc.batch.score_many(model, codes), args.repeat)
+    one_worker = _best(
+        lambda: mc.batch.score_many(model, codes, workers=1), args.repeat
+    )
     with threadpool_limits(limits=None):
         # The kernel without the one-thread limit score_many sets.
         default = _best(
@@ -213,6 +217,11 @@ def _kernel_figures(args) -> bool:
     print(
         f"score_many / row-sum pass: {batch / floor:.1f}x "
         f"(pass {floor:.3f} s)"
+    )
+    print(
+        f"score_many with one worker thread / bitwise-or pass: "
+        f"{one_worker / bitwise:.1f}x ({one_worker:.3f} s; default "
+        f"{len(os.sched_getaffinity(0))} workers)"
     )
     print(
         f"BLAS threads: default {default:.3f} s, one {single:.3f} s "

@@ -1005,6 +1005,17 @@ def _check_rows(
     row reported does not depend on how rows are split into chunks.
     """
     highs, allowed = model.column_facts()
+    if isinstance(highs, int) and chunk.size:
+        # Two reductions clear most chunks: every code a rating (or an
+        # allowed na or unrated cell).
+        floor = NA_CODE if unrated == "error" else UNRATED_CODE
+        low = int(chunk.min())
+        if (
+            int(chunk.max()) < highs
+            and low >= floor
+            and (allowed is True or low > NA_CODE)
+        ):
+            return
     bad = (chunk >= highs) | (chunk < UNRATED_CODE)
     if unrated == "error":
         bad |= chunk == UNRATED_CODE
@@ -1782,7 +1793,7 @@ def _block_numerators(
             np.matmul(values(rows), form.digits, out=product[rows])
             if rows.start == 0:
                 nan = np.isnan(product[rows]).any(axis=1)
-                mostly_odd = 2 * np.count_nonzero(nan) > len(nan)
+                mostly_odd = 2 * int(np.count_nonzero(nan)) > len(nan)
         cx, odd = _from_digits(form, product)
     else:
         parts = [_form_numerators(form, values(r), None) for r in steps]
