@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +194,78 @@ def test_missing_crosswalk_is_a_usage_error():
 
     assert 2 == status
     assert "--map FILE" in err.getvalue()
+
+
+def _tiny_with_rubric(pack_id: str, rubric: dict | None) -> mc.Pack:
+    """The tiny fixture pack as *pack_id*; with *rubric*, requirement
+    b1.w.1 is rated on it."""
+    data = json.loads(
+        (Path(__file__).parent / "fixtures/packs/tiny/pack.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    data["id"] = pack_id
+    if rubric is not None:
+        data["rubrics"] = {"yes-no": rubric}
+        for req in data["requirements"]:
+            if req["id"] == "b1.w.1":
+                req["rubric"] = "yes-no"
+    return mc.load_pack(data)
+
+
+class TestCarryAssessmentRubrics:
+    YES_NO = {  # noqa: RUF012 -- read only
+        "ratings": [
+            {"id": "yes", "value": "1", "name": {"en": "Yes"}},
+            {"id": "no", "value": "0", "name": {"en": "No"}},
+        ],
+        "na": {"allowed": False},
+    }
+
+    def _carry(self, source_rubric, target_rubric, rating):
+        source = _tiny_with_rubric("tiny-a", source_rubric)
+        target = _tiny_with_rubric("tiny-b", target_rubric)
+        walk = mc.analysis.Crosswalk.from_dict(
+            {
+                "format": 1,
+                "id": "a-b",
+                "source": {"pack": "tiny-a"},
+                "target": {"pack": "tiny-b"},
+                "requirements": [
+                    {
+                        "source": "b1.w.1",
+                        "target": "b1.w.1",
+                        "relation": "equal",
+                        "confidence": "1",
+                    }
+                ],
+                "provenance": {"status": "proposal"},
+            }
+        )
+        assessment = mc.Assessment(
+            pack="tiny-a", ratings=(mc.RatingEntry("b1.w.1", rating),)
+        )
+        return mc.analysis.carry_assessment(walk, assessment, source, target)
+
+    def test_a_rating_of_the_requirements_own_rubric_is_carried(self):
+        """A requirement on its own rubric takes that rubric's ratings."""
+        carried = self._carry(self.YES_NO, self.YES_NO, "yes")
+
+        assert "yes" == carried.assessment.ratings_by_id["b1.w.1"]
+        assert [] == [
+            n for n in carried.not_carried if n.requirement == "b1.w.1"
+        ]
+
+    def test_a_rating_outside_the_requirements_rubric_is_not_carried(self):
+        """A main-rubric rating does not fit a requirement on another
+        rubric, and the reason names the rating."""
+        carried = self._carry(None, self.YES_NO, "full")
+
+        assert carried.assessment.ratings_by_id["b1.w.1"] is None
+        assert [
+            ("b1.w.1", "the rating is not in the target rubric (full)")
+        ] == [
+            (n.requirement, n.reason)
+            for n in carried.not_carried
+            if n.requirement == "b1.w.1"
+        ]

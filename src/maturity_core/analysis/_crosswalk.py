@@ -240,6 +240,7 @@ REASON_DIFFERENT = (
     "several source requirements map here with different ratings"
 )
 REASON_UNUSED = "no usable mapping to the target pack"
+REASON_NOT_IN_RUBRIC = "the rating is not in the target rubric"
 
 
 def relation_reason(maps: Sequence[CrosswalkEntry], allowed: set[str]) -> str:
@@ -321,11 +322,12 @@ def carry_assessment(  # noqa: C901, PLR0912, PLR0913 -- one pass per kind
                         "target",
                     )
                 )
-        if rating is not None and rating not in target.rubric.ids:
+        rubric = target.rubric_of(req)
+        if rating is not None and rating not in rubric.ids:
             not_carried.append(
                 NotCarried(
                     req.id,
-                    f"rating {rating!r} is not in the target rubric",
+                    f"{REASON_NOT_IN_RUBRIC} ({rating})",
                     "target",
                 )
             )

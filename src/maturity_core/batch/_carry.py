@@ -25,6 +25,7 @@ from maturity_core import _files
 from maturity_core.analysis._crosswalk import (
     REASON_DIFFERENT,
     REASON_NO_MAPPING,
+    REASON_NOT_IN_RUBRIC,
     REASON_UNRATED,
     REASON_UNUSED,
     Crosswalk,
@@ -35,9 +36,6 @@ from maturity_core.exceptions import InvalidPackError
 
 from ._batch import NA_CODE, UNRATED_CODE, CompiledModel, encode_frame
 from ._batchio import _shift_rows, iter_chunks
-
-
-REASON_NOT_IN_RUBRIC = "the rating is not in the target rubric"
 
 
 @attrs.frozen
