@@ -1361,20 +1361,41 @@ class _NaPlan:
         self.stack[:] = [out]
         return out
 
-    def group_sums(self, np: Any, codes: Any) -> Any:
+    def group_sums(
+        self, np: Any, codes: Any, scratch: dict[str, Any] | None = None
+    ) -> Any:
         """
         (groups × rows), groups in ``group_order``: W · the sum of the
         scaled values of each row's cells in the group (``na`` left out)
         + their count, from *codes* (rows × columns, checked).  The codes
         are taken column by column in group order, so each run of groups
-        of one size is summed with one reduction.
+        of one size is summed with one reduction.  *scratch*: see
+        :func:`_scratch`.
         """
-        ordered = codes.T[self.cells]
+        rows = len(codes)
+        shape = (len(self.cells), rows)
+        out = _scratch(scratch, "na-codes", shape[0] * rows, codes.dtype)
+        ordered = np.take(
+            codes.T,
+            self.cells,
+            axis=0,
+            out=None if out is None else out.reshape(shape),
+            mode="clip",  # the cells are valid column numbers
+        )
         kept = _cell_lookup(
-            np, self.lookup, self.cell_rubric, ordered.T, self.pairs
+            np,
+            self.lookup,
+            self.cell_rubric,
+            ordered.T,
+            self.pairs,
+            scratch=scratch,
         ).T
-        rows = kept.shape[1]
-        sums = np.empty((len(self.groups), rows), dtype=kept.dtype)
+        out = _scratch(scratch, "na-sums", len(self.groups) * rows, kept.dtype)
+        sums = (
+            np.empty((len(self.groups), rows), dtype=kept.dtype)
+            if out is None
+            else out.reshape(len(self.groups), rows)
+        )
         for first, last, size, low, high in self.runs:
             if size == 1:
                 sums[low:high] = kept[first:last]
@@ -1392,13 +1413,15 @@ class _NaPlan:
         shift = self.radix.bit_length() - 1
         return (packed >> shift) * self.inverse[packed & (self.radix - 1)]
 
-    def numerators(self, np: Any, codes: Any) -> tuple[Any, Any]:
+    def numerators(
+        self, np: Any, codes: Any, scratch: dict[str, Any] | None = None
+    ) -> tuple[Any, Any]:
         """
         Per row of *codes* (checked) and level: X · D · M, D being the
         denominator of the row's pattern at that level, and that
-        pattern's id.
+        pattern's id.  *scratch*: see :func:`_scratch`.
         """
-        sums = self.group_sums(np, codes)
+        sums = self.group_sums(np, codes, scratch)
         scaled = self.scaled(np, sums)
         n_levels = len(self.level_groups)
         base = self.coefficient_stack(np)[:n_levels][:, self.group_order]
@@ -1598,13 +1621,14 @@ class _Block:
                 )
         else:
             chunk = self.codes[start:stop]
+            scratch: dict[str, Any] = {}
             cx, special = _fast_block(
                 model,
                 chunk,
                 self.unrated,
                 start,
                 checked=self.checked,
-                scratch={},
+                scratch=scratch,
             )
             # Rows with na under a linear form: their own coefficients
             # and denominator.
@@ -1612,7 +1636,9 @@ class _Block:
             for a in range(0, len(which), _NA_ROWS):
                 some = which[a : a + _NA_ROWS]
                 if plan is not None:
-                    cx[some], own_ids = plan.numerators(np, chunk[some])
+                    cx[some], own_ids = plan.numerators(
+                        np, chunk[some], scratch
+                    )
                     pattern_ids[start + some] = own_ids
             row_den[start + which] = -1  # set by _fold_rest
             x[start:stop] = cx
