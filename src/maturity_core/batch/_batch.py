@@ -1257,7 +1257,13 @@ class _NaPlan:
             dtype=np.int64,
         )
         scaled_table = None
-        if dtype is np.float32 and high < _SCALED_TABLE_SIZE:
+        if (
+            dtype is np.float32
+            and high < _SCALED_TABLE_SIZE
+            # Every entry that occurs (sum · M / c, at most the largest
+            # value · M) exact in float64.
+            and max_value * multiple < _EXACT_FLOAT_LIMIT
+        ):
             packed = np.arange(high + 1, dtype=np.int64)
             # Counts above the largest never occur; they map to 0.
             by_count = np.zeros(radix, dtype=np.int64)
