@@ -275,3 +275,19 @@ def test_na_patterns_of_wide_levels_are_keyed_exactly(leaves):
     ]
 
     assert batch.scores() == expected
+
+
+def test_blocks_of_a_column_major_matrix_equal_row_major(discrete):
+    """Blocks of rows cut from a column-major matrix (neither layout
+    contiguous, an even or an odd number of rows) score as the same
+    rows in row-major order."""
+    codes = np.random.default_rng(7).integers(
+        0, 4, size=(37, len(discrete.requirement_ids)), dtype=np.int8
+    )
+    with mock.patch.object(_batch, "_BLOCK_ROWS", 6):
+        columns = mc.batch.score_many(
+            discrete, np.asfortranarray(codes), workers=2
+        )
+    rows = mc.batch.score_many(discrete, codes, workers=1)
+
+    assert _rows(columns) == _rows(rows)

@@ -702,6 +702,26 @@ def _pair_table(np: Any, table: Any) -> Any:
     return pairs.view(np.uint64).reshape(-1)
 
 
+def _pair_index(np: Any, codes: Any) -> tuple[Any, Any, bool] | None:
+    """
+    The uint16 view of *codes* two cells at a time, in memory order, as
+    (index, shape of the values in that order, whether that shape is
+    *codes* transposed); ``None`` if no such view exists.  A contiguous
+    matrix is viewed whole; a block of rows of a column-major matrix
+    (each column's cells contiguous, not the block) column by column.
+    """
+    if codes.ndim != 2 or codes.size % 2:
+        return None
+    if codes.flags.c_contiguous:
+        return codes.reshape(-1).view(np.uint16), codes.shape, False
+    by_column = codes.T
+    if by_column.flags.c_contiguous:
+        return by_column.reshape(-1).view(np.uint16), by_column.shape, True
+    if by_column.strides[1] == 1 and by_column.shape[1] % 2 == 0:
+        return by_column.view(np.uint16), by_column.shape, True
+    return None
+
+
 def _scratch(
     scratch: dict[str, Any] | None, name: str, size: int, dtype: Any
 ) -> Any:
@@ -737,20 +757,20 @@ def _cell_lookup(  # noqa: PLR0913 -- the table's forms and a scratch
     faster than gathering it row-major.  With *scratch* (see
     :func:`_scratch`), the values may live in a reused array.
     """
-    if pairs is not None and codes.size % 2 == 0:
-        flat = None
-        if codes.flags.c_contiguous:
-            flat, shape, back = codes.reshape(-1), codes.shape, False
-        elif codes.flags.f_contiguous:
-            flat, shape, back = codes.T.reshape(-1), codes.T.shape, True
-        if flat is not None:
-            index = flat.view(np.uint16)
-            out = _scratch(scratch, "pairs", index.size, pairs.dtype)
-            # Every uint16 is a valid index: "clip" never clips, and
-            # lets take() write into *out* without a buffer.
-            both = np.take(pairs, index, out=out, mode="clip")
-            values = both.view(table.dtype).reshape(shape)
-            return values.T if back else values
+    index = _pair_index(np, codes) if pairs is not None else None
+    if index is not None:
+        where, shape, back = index
+        out = _scratch(scratch, "pairs", where.size, pairs.dtype)
+        # Every uint16 is a valid index: "clip" never clips, and lets
+        # take() write into *out* without a buffer.
+        both = np.take(
+            pairs,
+            where,
+            out=None if out is None else out.reshape(where.shape),
+            mode="clip",
+        )
+        values = both.view(table.dtype).reshape(shape)
+        return values.T if back else values
     u = codes.view(np.uint8)
     by_column = u.ndim == 2 and u.strides[0] < u.strides[1]
     if by_column:
