@@ -723,20 +723,24 @@ def _pair_index(np: Any, codes: Any) -> tuple[Any, Any, bool] | None:
 
 
 def _scratch(
-    scratch: dict[str, Any] | None, name: str, size: int, dtype: Any
+    scratch: dict[str, Any] | None,
+    name: str,
+    shape: tuple[int, ...],
+    dtype: Any,
 ) -> Any:
     """
-    A 1-d array of *size* items for a chunk's intermediate *name*, reused
-    from *scratch* across the chunks of one call (a fresh array of a few
-    MB per chunk costs the allocator's page faults every time); ``None``
-    without *scratch*.
+    An array of *shape* for a chunk's intermediate *name*, reused from
+    *scratch* across the chunks of one call (a fresh array of a few MB
+    per chunk costs the allocator's page faults every time); a fresh
+    array without *scratch*.
     """
+    size = math.prod(shape)
     if scratch is None:
-        return None
+        return np.empty(shape, dtype=dtype)
     held = scratch.get(name)
     if held is None or held.size < size or held.dtype != dtype:
         held = scratch[name] = np.empty(size, dtype=dtype)
-    return held[:size]
+    return held[:size].reshape(shape)
 
 
 def _cell_lookup(  # noqa: PLR0913 -- the table's forms and a scratch
@@ -760,13 +764,12 @@ def _cell_lookup(  # noqa: PLR0913 -- the table's forms and a scratch
     index = _pair_index(np, codes) if pairs is not None else None
     if index is not None:
         where, shape, back = index
-        out = _scratch(scratch, "pairs", where.size, pairs.dtype)
         # Every uint16 is a valid index: "clip" never clips, and lets
         # take() write into *out* without a buffer.
         both = np.take(
             pairs,
             where,
-            out=None if out is None else out.reshape(where.shape),
+            out=_scratch(scratch, "pairs", where.shape, pairs.dtype),
             mode="clip",
         )
         values = both.view(table.dtype).reshape(shape)
@@ -1271,6 +1274,7 @@ class _NaPlan:
         ):
             lookup[i, UNRATED_CODE + 256] = lowest * radix + 1
         lookup[:, NA_CODE + 256] = 0
+        lookup = lookup.astype(dtype)
         multiple = _lcm(range(1, largest + 1))
         inverse = np.array(
             [0, *(multiple // c for c in range(1, largest + 1))],
@@ -1317,8 +1321,8 @@ class _NaPlan:
             runs=tuple(runs),
             sum_dtype=dtype,
             radix=radix,
-            lookup=lookup.astype(dtype),
-            pairs=_pair_table(np, lookup.astype(dtype)),
+            lookup=lookup,
+            pairs=_pair_table(np, lookup),
             multiple=multiple,
             inverse=inverse,
             scaled_table=scaled_table,
@@ -1399,13 +1403,13 @@ class _NaPlan:
         :func:`_scratch`.
         """
         rows = len(codes)
-        shape = (len(self.cells), rows)
-        out = _scratch(scratch, "na-codes", shape[0] * rows, codes.dtype)
         ordered = np.take(
             codes.T,
             self.cells,
             axis=0,
-            out=None if out is None else out.reshape(shape),
+            out=_scratch(
+                scratch, "na-codes", (len(self.cells), rows), codes.dtype
+            ),
             mode="clip",  # the cells are valid column numbers
         )
         kept = _cell_lookup(
@@ -1416,11 +1420,8 @@ class _NaPlan:
             self.pairs,
             scratch=scratch,
         ).T
-        out = _scratch(scratch, "na-sums", len(self.groups) * rows, kept.dtype)
-        sums = (
-            np.empty((len(self.groups), rows), dtype=kept.dtype)
-            if out is None
-            else out.reshape(len(self.groups), rows)
+        sums = _scratch(
+            scratch, "na-sums", (len(self.groups), rows), kept.dtype
         )
         for first, last, size, low, high in self.runs:
             if size == 1:
@@ -1831,9 +1832,7 @@ def _block_numerators(
         cx = lowest.astype(np.int64) * form.multiplier
     elif form.method == "float32":
         width = form.digits.shape[1]
-        product = _scratch(
-            scratch, "product", len(chunk) * width, np.float32
-        ).reshape(len(chunk), width)
+        product = _scratch(scratch, "product", (len(chunk), width), np.float32)
         mostly_odd = False
         for rows in steps:
             if mostly_odd:
